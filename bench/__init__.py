@@ -1,0 +1,1 @@
+"""Load and scale benchmarks; shared helpers in bench.common."""

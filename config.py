@@ -1,0 +1,154 @@
+"""Configuration classes, read from environment variables.
+
+Every setting the app reads is listed here and in the README's configuration table.
+Production refuses to start without a real SECRET_KEY: a guessable key would let anyone
+forge sessions, password-reset links and signed media URLs.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("ALUR_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'alur.sqlite3'}"
+    # Heroku-style URLs name the old driver; we use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+
+    # Accounts
+    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=_int("SESSION_HOURS", 12))
+    PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Mail: written to the log unless an SMTP server is configured.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Alur <no-reply@alur.local>")
+
+    # Internationalisation
+    LANGUAGES = ("id", "en")
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "id")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Jakarta")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    # Rate limits: in-process by default, Redis when REDIS_URL is set.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
+        os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Media
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    S3_PATH_STYLE = _bool("S3_PATH_STYLE", False)
+    MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 2048)
+    # Whole request bodies: the largest source video plus room for the form around it.
+    MAX_CONTENT_LENGTH = (MAX_UPLOAD_MB + 1) * 1024 * 1024
+    MEDIA_TMP_DIR = os.environ.get("MEDIA_TMP_DIR", "")
+    TRANSCODE_RETRY_SECONDS = _int("TRANSCODE_RETRY_SECONDS", 30)
+    TRANSCODE_STALL_MINUTES = _int("TRANSCODE_STALL_MINUTES", 20)
+    DEMO_VIDEO_SIZE = os.environ.get("DEMO_VIDEO_SIZE", "1280x720")
+    SKILL_TASK_MAX_MB = _int("SKILL_TASK_MAX_MB", 50)
+
+    # Background jobs: Huey on a SQLite file by default, on Redis when REDIS_URL is set.
+    HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3"))
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
+    # Pacing: daily attendance verification (rule 8) and the lifetime of presigned S3 media URLs.
+    ATTENDANCE_REQUIRED = _bool("ATTENDANCE_REQUIRED", False)
+    PACING_PRESIGN_SECONDS = _int("PACING_PRESIGN_SECONDS", 120)
+
+    PAGE_SIZE = _int("PAGE_SIZE", 20)
+    # Certificates: public origin for QR codes/credentials, and the Ed25519 signing keys.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", "Alur")
+    CREDENTIAL_KEYS_FILE = os.environ.get("CREDENTIAL_KEYS_FILE", str(INSTANCE_DIR / "credential-keys.json"))
+    CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
+    CREDENTIAL_KEY_ID = os.environ.get("CREDENTIAL_KEY_ID", "")
+    CREDENTIAL_KEYS_AUTOCREATE = _bool("CREDENTIAL_KEYS_AUTOCREATE", os.environ.get("ALUR_ENV", "development") != "production")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    # Cheap hashing keeps hundreds of sign-ins in the suite fast; production keeps scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    HUEY_IMMEDIATE = True
+    SERVER_NAME = None
+    DEMO_VIDEO_SIZE = os.environ.get("DEMO_VIDEO_SIZE", "426x240")  # seed-demo in seconds
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 16 or key == Config.SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 16 characters in production"
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    name = name or os.environ.get("ALUR_ENV", "development")
+    try:
+        config = CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"ALUR_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None
+    validate = getattr(config, "validate", None)
+    if validate:
+        validate()
+    return config

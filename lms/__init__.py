@@ -1,0 +1,39 @@
+"""Alur: a learning management system where completion is proven on the server."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config import INSTANCE_DIR, config_for
+from lms import cli, i18n, models, security  # noqa: F401 (models: complete metadata)
+from lms.blueprints import BLUEPRINTS
+from lms.errors import register_error_handlers
+from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, CLI — nothing else."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder="../templates",
+                static_folder="../static")
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+    init_task_queue(app)
+    security.init_login(app)
+    i18n.init_templates(app)
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    cli.register(app)
+    return app
+

@@ -1,0 +1,76 @@
+"""Column types and time helpers shared by every domain's models."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite drops the offset; without this, values read back are naive and comparisons with
+    aware `now` values raise. We store naive UTC and hand back aware UTC.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Foreign keys and WAL on SQLite, so the embedded default behaves like production."""
+    if not _is_sqlite(dbapi_connection):
+        return
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (see below) instead of pysqlite.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(connection) -> None:
+    """Take SQLite's write lock at the start of every transaction.
+
+    With deferred transactions, two requests can both read a row (a redeem code, a playback
+    session) and then race to write it; the loser fails with "database is locked" instead of
+    waiting. BEGIN IMMEDIATE makes writers queue (busy_timeout) and read current data, which is
+    what PostgreSQL's row locks give us in production.
+    """
+    if connection.dialect.name == "sqlite":
+        deferred = getattr(_thread_flags, "deferred", False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+_thread_flags = threading.local()
+
+
+def defer_sqlite_transactions_in_this_thread() -> None:
+    """Start plain (deferred) transactions in the calling thread.
+
+    For a test's own thread, which sets up data and reads results while a live server or racing
+    threads do the real work: holding the write lock for a whole test would block them.
+    """
+    _thread_flags.deferred = True

@@ -1,0 +1,125 @@
+"""Domain errors and the handlers that turn every failure into a clear answer.
+
+Services raise `AlurError` subclasses carrying a machine code, an HTTP status and a
+human sentence. Under /api/ every error, including Werkzeug's and unexpected ones, answers
+`{"error": code, "message": sentence}`; pages get a template in the user's language.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lms.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class AlurError(Exception):
+    status = 400
+    code = "bad_request"
+    default_message = _l("The request could not be processed.")
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, **extra) -> None:
+        self.message = message if message is not None else self.default_message
+        if code:
+            self.code = code
+        self.extra = extra
+        super().__init__(str(self.message))
+
+    def payload(self) -> dict:
+        return {"error": self.code, "message": str(self.message), **self.extra}
+
+
+class BadRequest(AlurError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(AlurError):
+    status = 401
+    code = "unauthorized"
+    default_message = _l("Sign in first.")
+
+
+class Forbidden(AlurError):
+    status = 403
+    code = "forbidden"
+    default_message = _l("You are not allowed to do that.")
+
+
+class NotFound(AlurError):
+    status = 404
+    code = "not_found"
+    default_message = _l("Not found.")
+
+
+class Conflict(AlurError):
+    status = 409
+    code = "conflict"
+
+
+class Gone(AlurError):
+    status = 410
+    code = "gone"
+
+
+class Invalid(AlurError):
+    status = 422
+    code = "invalid"
+    default_message = _l("Some fields are not valid.")
+
+
+HTTP_CODES = {
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthorized", _l("Sign in first.")),
+    403: ("forbidden", _l("You are not allowed to do that.")),
+    404: ("not_found", _l("Not found.")),
+    405: ("method_not_allowed", _l("That method is not allowed here.")),
+    409: ("conflict", _l("That conflicts with the current state.")),
+    413: ("too_large", _l("The upload is too large.")),
+    415: ("unsupported_media_type", _l("That content type is not supported.")),
+    422: ("invalid", _l("Some fields are not valid.")),
+    429: ("rate_limited", _l("Too many attempts. Wait a few minutes and try again.")),
+    500: ("internal_error", _l("Something went wrong on our side. Nothing was saved.")),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/media/")
+
+
+def _render(status: int, code: str, message: str, extra: dict | None = None):
+    if _wants_json():
+        return jsonify({"error": code, "message": message, **(extra or {})}), status
+    template = f"errors/{status}.html" if status in (403, 404, 429) else "errors/generic.html"
+    return render_template(template, status=status, code=code, message=message,
+                           extra=extra or {}), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AlurError)
+    def handle_alur_error(error: AlurError):
+        db.session.rollback()
+        return _render(error.status, error.code, str(error.message), error.extra)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error: CSRFError):
+        return _render(400, "csrf_failed",
+                       str(_l("The form expired. Reload the page and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        status = error.code or 500
+        code, message = HTTP_CODES.get(status, ("http_error", error.description or ""))
+        return _render(status, code, str(message))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        code, message = HTTP_CODES[500]
+        return _render(500, code, str(message))

@@ -1,0 +1,8 @@
+"""Every domain's models, imported together so the metadata Alembic compares is complete."""
+from lms.accounts import models as accounts  # noqa: F401
+from lms.admin import models as admin  # noqa: F401
+from lms.assessments import models as assessments  # noqa: F401
+from lms.catalog import models as catalog  # noqa: F401
+from lms.learning import models as learning  # noqa: F401
+from lms.media import models as media  # noqa: F401
+from lms.pacing import models as pacing  # noqa: F401

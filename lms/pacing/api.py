@@ -1,0 +1,139 @@
+"""Pacing endpoints of the JSON API (CONTRACT.md): playback sessions and heartbeats."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user, login_required
+
+from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
+from lms.extensions import db
+from lms.pacing import heartbeats, rules, sessions
+from lms.pacing.models import SessionKind
+
+bp = Blueprint("pacing_api", __name__)
+
+#: A heartbeat is a few dozen bytes; anything much larger is not one and is not parsed.
+MAX_HEARTBEAT_BYTES = 4096
+
+
+def _opened_json(opened: sessions.OpenedSession) -> dict:
+    session = opened.session
+    video = session.kind == SessionKind.VIDEO
+    sid = session.id
+    return {
+        "session_id": sid,
+        "module_id": opened.module.id,
+        "enrollment_id": opened.enrollment.id,
+        "kind": session.kind,
+        "resume_at": opened.resume_at,
+        "frontier": opened.frontier,
+        "duration_seconds": session.target_seconds,
+        "playlist_url": url_for("media_gate.master", session_id=sid) if video else None,
+        "poster_url": url_for("media_gate.poster", session_id=sid) if video else None,
+        "captions": [{"language": c.language,
+                      "url": url_for("media_gate.caption", session_id=sid, language=c.language)}
+                     for c in opened.captions],
+        "heartbeat_seconds": rules.HEARTBEAT_SECONDS,
+        "lookahead_seconds": rules.LOOKAHEAD_SECONDS if video else None,
+        "min_dwell_seconds": None if video else session.target_seconds,
+        "dwell_seconds": None if video else opened.dwell_seconds,
+        "completed": opened.completed,
+        "module_status": "completed" if opened.completed else "in_progress",
+    }
+
+
+@bp.post("/modules/<int:module_id>/sessions")
+@login_required
+def open_session(module_id: int):
+    client = sessions.ClientInfo(ip=request.remote_addr or "",
+                                 user_agent=request.headers.get("User-Agent", ""))
+    opened = sessions.open_session(current_user, module_id, client)
+    # Read before the commit expires the rows: reading after it would reload each of them.
+    payload = _opened_json(opened)
+    db.session.commit()
+    return jsonify(payload), 201
+
+
+def _heartbeat_body() -> object:
+    if (request.content_length or 0) > MAX_HEARTBEAT_BYTES:
+        return None
+    return request.get_json(silent=True, force=True)
+
+
+@bp.post("/sessions/<int:session_id>/heartbeats")
+@login_required
+def heartbeat(session_id: int):
+    answer = heartbeats.record_heartbeat(current_user, session_id, _heartbeat_body())
+    payload = None if answer.error is not None else _answer_json(answer)
+    # The evidence of a refused heartbeat is kept too: commit first, then answer the refusal.
+    db.session.commit()
+    if answer.error is not None:
+        raise answer.error
+    return jsonify(payload)
+
+
+def _answer_json(answer: heartbeats.HeartbeatAnswer) -> dict:
+    nxt = answer.next_module
+    return {
+        "session_id": answer.session_id,
+        "outcome": answer.outcome,
+        "frontier": answer.frontier,
+        "completed": answer.completed,
+        "newly_completed": answer.newly_completed,
+        "module_status": answer.module_status,
+        "duration_seconds": answer.target_seconds,
+        "credited_seconds": answer.credited_seconds,
+        "dwell_seconds": answer.dwell_seconds,
+        "enrollment_status": answer.enrollment_status,
+        "next_module": None if nxt is None else {
+            "module_id": nxt.module_id, "title": nxt.title, "kind": nxt.kind,
+            "status": nxt.status,
+            "url": url_for("learning.module", enrollment_id=answer.enrollment_id,
+                           module_id=nxt.module_id)},
+    }
+
+
+_SESSION = _obj(
+    session_id=INT, module_id=INT, enrollment_id=INT, kind=STR, resume_at=NUM, frontier=NUM,
+    duration_seconds=NUM, playlist_url=STR, poster_url=STR,
+    captions={"type": "array", "items": _obj(language=STR, url=STR)},
+    heartbeat_seconds=NUM, lookahead_seconds=NUM, min_dwell_seconds=NUM, dwell_seconds=NUM,
+    completed=BOOL, module_status=STR)
+_VIDEO_BEAT = {**_obj(position=NUM, playing=BOOL, rate=NUM, seq=INT),
+               "required": ["position", "playing", "rate", "seq"],
+               "description": "Video: where the player is, whether it plays, at what rate; "
+                              "`seq` increases by 1 per heartbeat of the session."}
+_READING_BEAT = {**_obj(visible=BOOL, seq=INT), "required": ["visible", "seq"],
+                 "description": "Reading: whether the page is visible; `seq` as for videos."}
+_BEAT_ANSWER = _obj(
+    session_id=INT, outcome=STR, frontier=NUM, completed=BOOL, newly_completed=BOOL,
+    module_status=STR, duration_seconds=NUM, credited_seconds=NUM, dwell_seconds=NUM,
+    enrollment_status=STR,
+    next_module=_obj(module_id=INT, title=STR, kind=STR, status=STR, url=STR))
+register_paths({
+    "/api/v1/modules/{module_id}/sessions": {"post": op(
+        "Open a playback session on a video module (or a reading session on a reading): ends "
+        "the learner's previous session and says where to resume. Media URLs live under the "
+        "session and stop working when it ends.",
+        {201: {"description": "session", **_json(_SESSION)},
+         401: "unauthorized",
+         403: "module_locked | deadline_passed | attendance_required (with verify_url)",
+         404: "module_not_found | enrollment_not_found",
+         409: "not_playable | media_not_ready"},
+        params=("module_id",))},
+    "/api/v1/sessions/{session_id}/heartbeats": {"post": op(
+        "Report playback (every 10 s while playing, and on play, pause, seek and end) or "
+        "reading (every 10 s while visible and on visibility changes). The server counts its "
+        "own wall-clock time; a stale `seq` is recorded and earns nothing (200, outcome "
+        "stale_sequence).",
+        {200: {"description": "judged", **_json(_BEAT_ANSWER)},
+         401: "unauthorized",
+         403: "deadline_passed | attendance_required (with verify_url)",
+         404: "session_not_found (missing, or another learner's)",
+         409: {"description": "ahead_of_frontier: jump back to resume_at",
+               **_json({**_obj(error=STR, message=STR, resume_at=NUM, frontier=NUM),
+                        "required": ["error", "message", "resume_at"]})},
+         410: "session_ended: another tab or device opened a session",
+         422: "invalid_heartbeat"},
+        body={"oneOf": [_VIDEO_BEAT, _READING_BEAT]},
+        params=("session_id",))},
+})

@@ -1,0 +1,287 @@
+"""Applying heartbeats: the rules judge, this module loads, locks, stores and keeps evidence.
+
+Every heartbeat that reaches a learner's own session leaves one evidence row, whatever the
+verdict, so refusals are returned as values (`HeartbeatAnswer.error`) rather than raised: the
+API commits the evidence first, then raises the error for the contract's answer.
+
+Concurrency: one statement reads the session and the module progress and locks both rows
+(PostgreSQL; SQLite runs every transaction as BEGIN IMMEDIATE, so writers already queue). Two
+heartbeats of one session, or of two sessions on one module, apply one after the other and
+each sees the other's result: nothing is credited twice. This is the hot path (a learner sends
+one every 10 s), hence Core statements: one locking read, two updates, one insert.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row
+
+from lms import permissions
+from lms.accounts.models import User
+from lms.catalog.models import Module
+from lms.clock import utcnow
+from lms.errors import AlurError
+from lms.extensions import db
+from lms.learning import completion
+from lms.learning.models import Enrollment, EnrollmentStatus
+from lms.pacing import attendance, queries, rules, sequence, state
+from lms.pacing.errors import AheadOfFrontier, DeadlinePassed, InvalidHeartbeat, SessionEnded
+from lms.pacing.models import EvidenceKind, PlaybackSession, SessionKind
+from lms.pacing.rules_common import finite
+
+O = rules.HeartbeatOutcome
+ATTENDANCE_REQUIRED = "attendance_required"
+#: `last_seq` is a 32-bit column; a real player needs a heartbeat every 10 s for 680 years.
+MAX_SEQ = 2**31 - 1
+#: Larger integers cannot become floats; nothing a player reports comes near.
+MAX_INT_NUMBER = 2**53
+
+
+@dataclass(frozen=True)
+class NextModule:
+    module_id: int
+    title: str
+    kind: str
+    status: str
+
+
+@dataclass(frozen=True)
+class HeartbeatAnswer:
+    """The verdict on one heartbeat, for the API to answer (and raise `error` after commit)."""
+
+    session_id: int
+    enrollment_id: int
+    enrollment_status: str
+    outcome: str
+    frontier: float
+    completed: bool
+    newly_completed: bool = False
+    target_seconds: float = 0.0
+    credited_seconds: float = 0.0
+    dwell_seconds: float | None = None
+    error: AlurError | None = None
+    next_module: NextModule | None = None
+
+    @property
+    def module_status(self) -> str:
+        return sequence.COMPLETED if self.completed else sequence.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    outcome: str
+    frontier: float
+    completed: bool
+    newly_completed: bool = False
+    credited: float = 0.0
+    wall: float = 0.0
+    detail: str = ""
+    progress: dict[str, Any] | None = None  # changed progress columns
+    session: dict[str, Any] | None = None  # changed session columns
+
+
+def _number(value: Any) -> Any:
+    """Leave judging to the rules, but keep integers that cannot become floats from crashing
+    them: such a value is as invalid as NaN."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT_NUMBER:
+        return math.nan
+    return value
+
+
+def _seq(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value > MAX_SEQ:
+        return -1
+    return value
+
+
+def _field(body: Any, name: str) -> Any:
+    return body.get(name) if isinstance(body, dict) else None
+
+
+def _finite(value: Any) -> float | None:
+    value = _number(value)
+    return float(value) if finite(value) else None
+
+
+def _stored_seq(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) \
+        and -MAX_SEQ <= value <= MAX_SEQ else None
+
+
+def _raw(body: Any) -> str:
+    try:
+        text = json.dumps(body, default=str, allow_nan=True)
+    except (TypeError, ValueError):
+        text = repr(body)
+    return "invalid: " + text[:180]
+
+
+def _finish_by(row: Row, now: datetime) -> datetime | None:
+    """An expired enrollment is past its deadline whatever its finish-by date says."""
+    if row.enrollment_status == EnrollmentStatus.EXPIRED:
+        return now - timedelta(microseconds=1)
+    return row.finish_by
+
+
+def _refusal_detail(outcome: str, row: Row, body: Any, seq: Any) -> str:
+    if outcome == O.INVALID_HEARTBEAT:
+        return _raw(body)
+    if outcome == O.SESSION_ENDED:
+        return f"session ended ({row.end_reason or 'closed'})"
+    if outcome == O.DEADLINE_PASSED:
+        return "after the enrollment's finish-by time"
+    if outcome == O.STALE_SEQUENCE:
+        return f"seq {seq} not above {row.last_seq}"
+    return ""
+
+
+def _video_detail(row: Row, before: rules.VideoProgress, result: rules.HeartbeatResult,
+                  position: float | None, body: Any, seq: Any) -> str:
+    """Why the heartbeat earned what it did, for reviewers."""
+    decision = result.decision
+    if decision.outcome == O.AHEAD_OF_FRONTIER:
+        return (f"position {position:.1f}s past frontier {before.frontier:.1f}s "
+                f"+ tolerance {decision.skip_tolerance:.1f}s")
+    if decision.outcome != O.ACCEPTED:
+        return _refusal_detail(decision.outcome, row, body, seq)
+    if position is not None and position > decision.frontier + 1e-6 \
+            and position > before.frontier:
+        reach = rules.delivered_until(before.delivered, row.target_seconds, row.segment_seconds)
+        if decision.frontier >= reach - 1e-6:
+            return f"capped at delivered media ({reach:.1f}s)"
+        return (f"capped at counted wall time ({result.progress.counted_wall_seconds:.1f}s "
+                f"+ {rules.SPEED_ALLOWANCE_SECONDS:.0f}s allowance)")
+    return ""
+
+
+def _apply_video(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdict:
+    beat = rules.Heartbeat(position=_number(_field(body, "position")),
+                           playing=_field(body, "playing"),
+                           rate=_number(_field(body, "rate")), seq=_seq(_field(body, "seq")))
+    before = state.video_state(row)
+    if blocked:
+        return _Verdict(ATTENDANCE_REQUIRED, before.frontier, before.completed,
+                        detail="daily attendance not verified")
+    result = rules.apply_heartbeat(before, state.session_state(row), beat, now,
+                                   duration=row.target_seconds,
+                                   segment_seconds=row.segment_seconds,
+                                   finish_by=_finish_by(row, now))
+    decision = result.decision
+    return _Verdict(
+        decision.outcome.value, decision.frontier, decision.completed,
+        decision.newly_completed, decision.credited_seconds, decision.counted_wall_seconds,
+        _video_detail(row, before, result, _finite(beat.position), body, beat.seq),
+        progress=None if result.progress is before else state.video_values(result.progress),
+        session=state.session_values(row, result.session))
+
+
+def _apply_reading(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdict:
+    beat = rules.ReadingHeartbeat(visible=_field(body, "visible"), seq=_seq(_field(body, "seq")))
+    before = state.reading_state(row)
+    target = row.target_seconds
+    done_before = min(before.counted_seconds, target)
+    if blocked:
+        return _Verdict(ATTENDANCE_REQUIRED, done_before, before.completed,
+                        detail="daily attendance not verified")
+    result = rules.apply_reading_heartbeat(before, state.session_state(row), beat, now,
+                                           min_dwell_seconds=target,
+                                           finish_by=_finish_by(row, now))
+    decision = result.decision
+    done = min(decision.counted_seconds, target)
+    return _Verdict(
+        decision.outcome.value, done, decision.completed, decision.newly_completed,
+        done - done_before, decision.counted_wall_seconds,
+        _refusal_detail(decision.outcome, row, body, beat.seq),
+        progress=None if result.progress is before
+        else state.reading_values(result.progress, target),
+        session=state.session_values(row, result.session))
+
+
+def _refusal(outcome: str, row: Row, frontier: float) -> AlurError | None:
+    if outcome == O.AHEAD_OF_FRONTIER:
+        return AheadOfFrontier(resume_at=frontier, frontier=frontier)
+    if outcome == O.SESSION_ENDED:
+        return SessionEnded(reason=row.end_reason)
+    if outcome == O.INVALID_HEARTBEAT:
+        return InvalidHeartbeat()
+    if outcome == O.DEADLINE_PASSED:
+        return DeadlinePassed()
+    return None
+
+
+def _locked_row(user: User, session_id: int, now: datetime) -> Row:
+    """The learner's session and progress, locked. Raises SessionNotFound (404) for a missing
+    session or another learner's."""
+    row = queries.locked_playback(session_id)
+    if row is None:
+        session = permissions.ensure_playback_owner(user, db.session.get(PlaybackSession,
+                                                                          session_id))
+        # Opening creates the progress row; only a hand-edited database lacks it.
+        completion.progress_for(session.enrollment, session.module, now)
+        row = queries.locked_playback(session_id)
+    return permissions.ensure_playback_owner(user, row)
+
+
+def record_heartbeat(user: User, session_id: int, body: Any) -> HeartbeatAnswer:
+    """Apply one heartbeat of the learner's session at server time, store the new state and an
+    evidence row, and complete the module when the rules say so.
+
+    `body` is the decoded JSON as sent (anything: the rules reject what no player produces).
+    Raises SessionNotFound (404) for a missing session or another learner's; every other
+    refusal comes back in `error`: AheadOfFrontier (409, `resume_at`), SessionEnded (410),
+    InvalidHeartbeat (422), DeadlinePassed (403), AttendanceRequired (403, `verify_url`).
+    """
+    now = utcnow()
+    row = _locked_row(user, session_id, now)
+    blocked = attendance.attendance_error(user, now) if row.ended_at is None else None
+    video = row.kind == SessionKind.VIDEO
+    verdict = (_apply_video if video else _apply_reading)(row, body, now, blocked is not None)
+
+    queries.write(
+        dict(session_id=row.id, enrollment_id=row.enrollment_id, module_id=row.module_id,
+             kind=EvidenceKind.HEARTBEAT if video else EvidenceKind.READING, at=now,
+             seq=_stored_seq(_field(body, "seq")),
+             position=_finite(_field(body, "position")) if video else None,
+             active=_active(body, row.kind),
+             rate=_finite(_field(body, "rate")) if video else None,
+             outcome=verdict.outcome, frontier=verdict.frontier,
+             credited_seconds=max(verdict.credited, 0.0), wall_seconds=verdict.wall,
+             detail=verdict.detail[:200]),
+        now, row.progress_id, verdict.progress, verdict.session)
+
+    enrollment_status, next_module = row.enrollment_status, None
+    if verdict.newly_completed:
+        enrollment = db.session.get(Enrollment, row.enrollment_id)
+        module = db.session.get(Module, row.module_id)
+        completion.mark_module_completed(enrollment, module, now, actor=user)
+        next_module, enrollment_status = _next_module(enrollment, module), enrollment.status
+    error = blocked if blocked is not None else _refusal(verdict.outcome, row, verdict.frontier)
+    dwell = None
+    if not video:
+        dwell = verdict.progress["wall_seconds"] if verdict.progress else (row.wall_seconds or 0.0)
+    return HeartbeatAnswer(
+        session_id=row.id, enrollment_id=row.enrollment_id,
+        enrollment_status=enrollment_status, outcome=verdict.outcome,
+        frontier=verdict.frontier, completed=verdict.completed,
+        newly_completed=verdict.newly_completed, target_seconds=row.target_seconds,
+        credited_seconds=max(verdict.credited, 0.0), dwell_seconds=dwell, error=error,
+        next_module=next_module)
+
+
+def _active(body: Any, kind: str) -> bool | None:
+    value = _field(body, "playing" if kind == SessionKind.VIDEO else "visible")
+    return value if isinstance(value, bool) else None
+
+
+def _next_module(enrollment: Enrollment, module: Module) -> NextModule | None:
+    """The module after `module` and its status now (so the page can unlock it at once)."""
+    db.session.expire(enrollment, ["progress"])
+    statuses = sequence.statuses(enrollment)
+    later = [m for m in enrollment.version.modules if m.position > module.position]
+    if not later:
+        return None
+    return NextModule(later[0].id, later[0].title, later[0].kind, statuses[later[0].id])

@@ -1,0 +1,1 @@
+"""Course ratings and reviews a learner writes after completing a course."""
