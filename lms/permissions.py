@@ -7,11 +7,12 @@ data, the `ensure_*` raises NotFound rather than Forbidden.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row, and_, bindparam, exists, false
 
-from lms.accounts.models import Role, User
+from lms.accounts import callers
+from lms.accounts.models import ApiToken, Role, User
 from lms.catalog.models import Course, Module
-from lms.errors import Forbidden, NotFound
+from lms.errors import Forbidden, NotFound, Unauthorized
 from lms.learning.models import Enrollment
 from lms.pacing import sequence
 from lms.pacing.errors import NotYourSession, SessionEnded, SessionNotFound
@@ -90,6 +91,30 @@ def ensure_module_available(enrollment: Enrollment, module: Module) -> None:
         )
 
 
+def owner_claim(owner_id: ColumnElement[int], caller_kind: str) -> ColumnElement[bool]:
+    """The SQL form of the owner checks below, for the hot paths that check a claimed caller
+    (`lms.accounts.callers`) in the query loading their rows: true when the owner is an
+    active user and is the session cookie's user (`:claimed_user_id`) or holds the unrevoked
+    bearer token (`:claimed_token_digest`). Never true for an anonymous caller."""
+    users, tokens = User.__table__, ApiToken.__table__
+    active = exists().where(users.c.id == owner_id, users.c.active.is_(True))
+    if caller_kind == callers.SESSION:
+        return and_(owner_id == bindparam("claimed_user_id", type_=users.c.id.type), active)
+    if caller_kind == callers.TOKEN:
+        digest = bindparam("claimed_token_digest", type_=tokens.c.token_hash.type)
+        return and_(active, exists().where(tokens.c.user_id == owner_id,
+                                           tokens.c.token_hash == digest,
+                                           tokens.c.revoked_at.is_(None)))
+    return false()
+
+
+def ensure_signed_in(user: User | None) -> User:
+    """Raises Unauthorized (401) unless someone is signed in."""
+    if user is None or not user.is_authenticated:
+        raise Unauthorized()
+    return user
+
+
 def ensure_playback_owner(user: User | None,
                           session: PlaybackSession | Row | None) -> PlaybackSession | Row:
     """Raises SessionNotFound (404) unless the playback session (a model or a row with its
@@ -105,5 +130,10 @@ def ensure_may_stream(user: User | None, session: PlaybackSession | Row) -> None
     another learner's session and SessionEnded (410) once the session was replaced."""
     if user is None or not user.is_authenticated or session.user_id != user.id:
         raise NotYourSession()
+    ensure_session_live(session)
+
+
+def ensure_session_live(session: PlaybackSession | Row) -> None:
+    """Raises SessionEnded (410) once the session was replaced or closed."""
     if session.ended_at is not None:
         raise SessionEnded()

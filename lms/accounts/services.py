@@ -105,20 +105,20 @@ def authenticate(email: str, password: str) -> User:
     raise Unauthorized(_l("Wrong e-mail or password."), code="invalid_credentials")
 
 
-def _token_digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_api_token(user: User, label: str = "") -> str:
     """Return a new bearer token; only its digest is kept, so it is shown once."""
     token = "alur_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_token_digest(token), label=label))
+    db.session.add(ApiToken(user=user, token_hash=token_digest(token), label=label))
     db.session.flush()
     return token
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     return row.user

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from lms import permissions
+from lms.accounts.callers import Caller, as_caller
 from lms.accounts.models import User
 from lms.catalog.models import Module
 from lms.clock import utcnow
@@ -213,9 +214,15 @@ def _refusal(outcome: str, row: Row, frontier: float) -> AlurError | None:
     return None
 
 
-def _locked_row(user: User, session_id: int, now: datetime) -> Row:
-    """The learner's session and progress, locked. Raises SessionNotFound (404) for a missing
-    session or another learner's."""
+def _locked_row(caller: Caller, session_id: int, now: datetime) -> Row:
+    """The caller's session and progress, locked. Raises Unauthorized (401) when nobody is
+    signed in and SessionNotFound (404) for a missing session or another learner's."""
+    row = queries.locked_playback(session_id, caller)
+    if row is not None:
+        return row
+    # The claim did not match: judge the caller fully (remember-me cookies, deactivated
+    # accounts) and say why, as every other endpoint would.
+    user = permissions.ensure_signed_in(caller.load_user())
     row = queries.locked_playback(session_id)
     if row is None:
         session = permissions.ensure_playback_owner(user, db.session.get(PlaybackSession,
@@ -226,18 +233,23 @@ def _locked_row(user: User, session_id: int, now: datetime) -> Row:
     return permissions.ensure_playback_owner(user, row)
 
 
-def record_heartbeat(user: User, session_id: int, body: Any) -> HeartbeatAnswer:
+def record_heartbeat(actor: User | Caller, session_id: int, body: Any) -> HeartbeatAnswer:
     """Apply one heartbeat of the learner's session at server time, store the new state and an
     evidence row, and complete the module when the rules say so.
 
-    `body` is the decoded JSON as sent (anything: the rules reject what no player produces).
-    Raises SessionNotFound (404) for a missing session or another learner's; every other
-    refusal comes back in `error`: AheadOfFrontier (409, `resume_at`), SessionEnded (410),
-    InvalidHeartbeat (422), DeadlinePassed (403), AttendanceRequired (403, `verify_url`).
+    `actor` is the learner, or (from a request) the caller as claimed, checked in the query
+    that locks the session. `body` is the decoded JSON as sent (anything: the rules reject what
+    no player produces). Raises Unauthorized (401) when nobody is signed in and SessionNotFound
+    (404) for a missing session or another learner's; every other refusal comes back in
+    `error`: AheadOfFrontier (409, `resume_at`), SessionEnded (410), InvalidHeartbeat (422),
+    DeadlinePassed (403), AttendanceRequired (403, `verify_url`).
     """
     now = utcnow()
-    row = _locked_row(user, session_id, now)
-    blocked = attendance.attendance_error(user, now) if row.ended_at is None else None
+    row = _locked_row(as_caller(actor), session_id, now)
+    blocked = None
+    if row.ended_at is None and attendance.required():
+        # The hot path checked the claim in SQL and loaded no user; only this rule needs one.
+        blocked = attendance.attendance_error(db.session.get(User, row.user_id), now)
     video = row.kind == SessionKind.VIDEO
     verdict = (_apply_video if video else _apply_reading)(row, body, now, blocked is not None)
 
@@ -257,7 +269,8 @@ def record_heartbeat(user: User, session_id: int, body: Any) -> HeartbeatAnswer:
     if verdict.newly_completed:
         enrollment = db.session.get(Enrollment, row.enrollment_id)
         module = db.session.get(Module, row.module_id)
-        completion.mark_module_completed(enrollment, module, now, actor=user)
+        learner = db.session.get(User, row.user_id)
+        completion.mark_module_completed(enrollment, module, now, actor=learner)
         next_module, enrollment_status = _next_module(enrollment, module), enrollment.status
     error = blocked if blocked is not None else _refusal(verdict.outcome, row, verdict.frontier)
     dwell = None

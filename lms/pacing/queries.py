@@ -19,6 +19,9 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, insert, select, update
 from sqlalchemy.sql import Executable
 
+from lms import permissions
+from lms.accounts import callers
+from lms.accounts.callers import Caller
 from lms.extensions import db
 from lms.learning.models import Enrollment, ModuleProgress
 from lms.media.models import VideoAsset
@@ -53,21 +56,43 @@ _STREAMING = (select(*SESSION_COLUMNS, A.c.hls_prefix)
 _STREAMING_WITH_PROGRESS = (_STREAMING.add_columns(*PROGRESS_COLUMNS).join(P, _SAME_MODULE)
                             .with_for_update(of=P, key_share=True))
 
+#: The same reads, returning nothing unless the row is the claimed caller's (one per kind of
+#: claim); `None` keys the unchecked ones, for callers already resolved to a user.
+_CLAIMED = (callers.SESSION, callers.TOKEN)
+_LOCKED_PLAYBACK_BY = {None: _LOCKED_PLAYBACK, **{
+    kind: _LOCKED_PLAYBACK.where(permissions.owner_claim(S.c.user_id, kind))
+    for kind in _CLAIMED}}
+_STREAMING_BY = {
+    (None, False): _STREAMING, (None, True): _STREAMING_WITH_PROGRESS, **{
+        (kind, progress): query.where(permissions.owner_claim(S.c.user_id, kind))
+        for kind in _CLAIMED
+        for progress, query in ((False, _STREAMING), (True, _STREAMING_WITH_PROGRESS))}}
+
 #: Every evidence column but the id; callers give the ones that apply, the rest are NULL.
 EVIDENCE_FIELDS = tuple(c.name for c in EVIDENCE.c if c.name != "id")
 
 
-def locked_playback(session_id: int) -> Row | None:
+def locked_playback(session_id: int, caller: Caller | None = None) -> Row | None:
     """The session, its enrollment's deadline and status, and its module progress, with the
-    session and progress rows locked. None when the session (or its progress row) is missing."""
-    return db.session.execute(_LOCKED_PLAYBACK, {"sid": session_id}).first()
+    session and progress rows locked. None when the session (or its progress row) is missing,
+    or when a `caller` is given and the session is not the caller's."""
+    if caller is not None and caller.kind == callers.ANONYMOUS:
+        return None
+    query = _LOCKED_PLAYBACK_BY[caller.kind if caller is not None else None]
+    return db.session.execute(query, {"sid": session_id,
+                                      **(caller.claim if caller else {})}).first()
 
 
-def streaming(session_id: int, with_progress: bool = False) -> Row | None:
+def streaming(session_id: int, with_progress: bool = False,
+              caller: Caller | None = None) -> Row | None:
     """The session and its asset's HLS prefix; with `with_progress`, also its module progress,
-    locked (the segment gate records deliveries in it)."""
-    query = _STREAMING_WITH_PROGRESS if with_progress else _STREAMING
-    return db.session.execute(query, {"sid": session_id}).first()
+    locked (the segment gate records deliveries in it). None when the session is missing, or
+    when a `caller` is given and the session is not the caller's."""
+    if caller is not None and caller.kind == callers.ANONYMOUS:
+        return None
+    query = _STREAMING_BY[(caller.kind if caller is not None else None, with_progress)]
+    return db.session.execute(query, {"sid": session_id,
+                                      **(caller.claim if caller else {})}).first()
 
 
 def _bound(table, column: str, prefix: str):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Row, select
 
 from lms import permissions
+from lms.accounts.callers import Caller, as_caller
 from lms.accounts.models import User
 from lms.catalog.models import Module
 from lms.clock import utcnow
@@ -42,14 +43,22 @@ class MediaGrant:
     error: AlurError | None = None
 
 
-def _video_session(user: User, session_id: int, with_progress: bool = False) -> tuple[Row, str]:
-    """The session's row (with its progress, locked, if asked) and its HLS folder."""
-    row = queries.streaming(session_id, with_progress)
+def _video_session(actor: User | Caller, session_id: int,
+                   with_progress: bool = False) -> tuple[Row, str]:
+    """The session's row (with its progress, locked, if asked) and its HLS folder. The claim
+    of a caller is checked in the same query; only when it does not match is the caller
+    judged in full, to say why (401, 403, 404)."""
+    caller = as_caller(actor)
+    row = queries.streaming(session_id, with_progress, caller)
     if row is None:
-        if with_progress and db.session.get(PlaybackSession, session_id) is not None:
-            raise MediaNotFound()  # no progress row: never opened through the API
-        raise SessionNotFound()
-    permissions.ensure_may_stream(user, row)
+        user = permissions.ensure_signed_in(caller.load_user())
+        row = queries.streaming(session_id, with_progress)
+        if row is None:
+            if with_progress and db.session.get(PlaybackSession, session_id) is not None:
+                raise MediaNotFound()  # no progress row: never opened through the API
+            raise SessionNotFound()
+        permissions.ensure_may_stream(user, row)
+    permissions.ensure_session_live(row)
     if row.kind != SessionKind.VIDEO or row.asset_id is None:
         raise MediaNotFound()
     return row, (row.hls_prefix or f"hls/{row.asset_id}").rstrip("/")
@@ -92,7 +101,7 @@ def caption_key(user: User, session_id: int, language: str) -> str:
     return key
 
 
-def grant_segment(user: User, session_id: int, rendition: str, index: int,
+def grant_segment(actor: User | Caller, session_id: int, rendition: str, index: int,
                   deliver: bool = True) -> MediaGrant:
     """Decide on one segment request and keep its evidence.
 
@@ -104,7 +113,7 @@ def grant_segment(user: User, session_id: int, rendition: str, index: int,
     """
     # The progress row is locked (like heartbeats do) so a delivery recorded at the same moment
     # as a heartbeat, or as another segment, is never lost to a concurrent write.
-    row, prefix = _video_session(user, session_id, with_progress=True)
+    row, prefix = _video_session(actor, session_id, with_progress=True)
     duration, seconds = row.target_seconds, row.segment_seconds
     if not _RENDITION.fullmatch(rendition) \
             or not 0 <= index < rules.segment_count(duration, seconds):

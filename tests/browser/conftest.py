@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, url_for
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wsgi import ClosingIterator
 
 # Set before Playwright is imported: the suite uses Debian's Chromium and must never fetch one.
 os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
@@ -67,6 +68,32 @@ class _QuietHandler(WSGIRequestHandler):
             super().log_request(code, size)
 
 
+class _InFlight:
+    """Counts requests being served, so teardown can wait for them: a request still running
+    when the database is wiped would hold locks (PostgreSQL) or write into the next test."""
+
+    def __init__(self, app) -> None:
+        self.app, self.count, self.idle = app, 0, threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            return ClosingIterator(self.app(environ, start_response), self._done)
+        except BaseException:
+            self._done()
+            raise
+
+    def _done(self) -> None:
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count == 0, timeout)
+
+
 @dataclass
 class LiveServer:
     app: Flask
@@ -88,6 +115,8 @@ def live_server(request, migrated_database, tmp_path):
     if app_fixture_wipes:
         request.getfixturevalue("app")
     app = make_test_app(migrated_database, tmp_path, WTF_CSRF_ENABLED=True)
+    in_flight = _InFlight(app.wsgi_app)
+    app.wsgi_app = in_flight
     server = make_server("127.0.0.1", 0, app, threaded=True,
                          request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="alur-live-server", daemon=True)
@@ -98,6 +127,8 @@ def live_server(request, migrated_database, tmp_path):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+        # Pages may still have requests running (heartbeats, segments): let them finish.
+        in_flight.wait(timeout=15)
         with app.app_context():
             if not app_fixture_wipes:
                 dbutil.wipe_all_tables()

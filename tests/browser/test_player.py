@@ -59,6 +59,12 @@ def _progress(live_server, course, position: int = 0) -> ModuleProgress | None:
             enrollment_id=course["enrollment_id"], module_id=course["ids"][position]).first()
 
 
+#: The player has loaded its session: it plays, asks where to resume, or says it was replaced.
+PLAYER_SETTLED = """() => !document.getElementById('player-resume').hidden
+    || !document.getElementById('player-alert').hidden
+    || !document.querySelector('.pc-play').disabled"""
+
+
 def _open_player(page: Page, live_server, course, position: int = 0) -> None:
     browser_login(page, live_server, course["email"])
     page.goto(course["url"] + str(course["ids"][position]))
@@ -168,13 +174,16 @@ def test_another_device_takes_over_with_a_clear_message_and_it_can_take_back(
     alert.locator('[data-action="takeover"]').click()
     expect(alert).to_be_hidden()
     expect(page.locator(".pc-play")).to_have_attribute("aria-label", "Pause")
-    # On a slow machine the first device may be past the resume threshold when the phone
-    # opened; the phone then asks where to continue before its controls work.
+    # The phone learns of the takeover when it next reports: at once if it already sent a
+    # heartbeat (its controls are then disabled under the alert), else when it plays. On a slow
+    # machine it may first ask where to continue (the first device passed the threshold).
+    phone.wait_for_function(PLAYER_SETTLED)
     resume = phone.locator('#player-resume [data-action="resume"]')
     if resume.is_visible():
         resume.click()
-    phone.locator(".pc-play").click()
+    phone.evaluate("document.querySelector('video').play().catch(() => {})")
     expect(phone.locator("#player-alert")).to_be_visible()
+    expect(phone.locator("#player-alert")).to_contain_text("another device")
 
 
 @pytest.mark.browser
