@@ -131,9 +131,9 @@ register_paths({
         {201: {"description": "attempt", **_json(_obj(
             attempt_id=INT, module_id=INT, number=INT, resumed=BOOL, started_at=STR,
             deadline_at=STR, questions={"type": "array", "items": _QUESTION}))},
-         401: "unauthorized", 403: "module_locked",
+         401: "unauthorized", 403: "module_locked | deadline_passed",
          404: "module_not_found | enrollment_not_found | not_a_quiz",
-         409: "no_attempts_left | already_completed | deadline_passed | assessment_not_ready"},
+         409: "no_attempts_left | already_completed | assessment_not_ready"},
         params=("module_id",))},
     "/api/v1/attempts/{attempt_id}": {"get": op(
         "An attempt: its questions while running, its result once submitted",
@@ -159,9 +159,9 @@ register_paths({
         "post": op(
             "Hand in the skill task: a JSON {url, note} or a multipart form with `file`",
             {201: {"description": "submission", **_json(_SUBMISSION)},
-             400: "malformed_json", 401: "unauthorized", 403: "module_locked",
+             400: "malformed_json", 401: "unauthorized", 403: "module_locked | deadline_passed",
              404: "module_not_found | enrollment_not_found | not_a_skill_task",
-             409: "submission_pending | already_completed | deadline_passed",
+             409: "submission_pending | already_completed",
              413: "too_large", 422: "unsupported_type | invalid_url | missing_field"},
             body=_obj(url=STR, note=STR), params=("module_id",)),
         "get": op(

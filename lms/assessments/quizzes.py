@@ -82,7 +82,7 @@ def start_attempt(user: User, enrollment: Enrollment, module: Module) -> tuple[Q
     whether it is new.
 
     Raises NotFound (someone else's enrollment, a module of another course, not a quiz),
-    ModuleLocked (403), NotReady, DeadlinePassed, AlreadyCompleted, NoAttemptsLeft (409).
+    ModuleLocked, DeadlinePassed (403), NotReady, AlreadyCompleted, NoAttemptsLeft (409).
     """
     permissions.ensure_enrollment_owner(user, enrollment)
     permissions.ensure_module_available(enrollment, module)

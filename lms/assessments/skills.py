@@ -91,7 +91,7 @@ def submit(user: User, enrollment: Enrollment, module: Module, *, url: str | Non
     """Hand in the skill task: exactly one of a link or a file.
 
     Raises NotFound (someone else's enrollment, another course's module, not a skill task),
-    ModuleLocked (403), NotReady, DeadlinePassed, SubmissionPending, AlreadyCompleted (409),
+    ModuleLocked, DeadlinePassed (403), NotReady, SubmissionPending, AlreadyCompleted (409),
     Invalid (422: neither or both given, a bad link, links not accepted, note too long),
     UnsupportedFile (422: extension or content not an accepted kind), FileTooLarge (413).
     Nothing is stored when it is refused.

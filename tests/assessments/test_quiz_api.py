@@ -271,7 +271,7 @@ def test_no_attempt_can_start_after_the_finish_by_date(client, app, clock):
     factories.enrollment(learner, course, finish_by=clock.now())
     clock.advance(1)
     response = _start(client, factories.api_token(learner), fa.modules(course)[0])
-    assert response.status_code == 409 and response.get_json()["error"] == "deadline_passed"
+    assert response.status_code == 403 and response.get_json()["error"] == "deadline_passed"
 
 
 def test_an_attempt_never_outlives_the_finish_by_date(client, app, clock):
