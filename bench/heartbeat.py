@@ -54,7 +54,6 @@ from lms.media.storage import make_storage  # noqa: E402
 from lms.media.transcode import transcode_to_hls  # noqa: E402
 from lms.pacing import rules, sessions  # noqa: E402
 
-WARMUP_SECONDS = 4
 LONG_VIDEO_SECONDS = 3600.0  # heartbeats never complete it during a run
 SEGMENTS_IN_LOOKAHEAD = int(rules.LOOKAHEAD_SECONDS // rules.SEGMENT_SECONDS) + 1
 
@@ -256,15 +255,11 @@ def bench_backend(database_url: str, args, hls_dir: Path, hls) -> dict:
         floor_base = stack.enter_context(common.gunicorn("bench.alur_floor:app", env,
                                                          ready_path="/__floor"))
         bare_base = stack.enter_context(common.gunicorn(common.BASELINE_APP))
-        # A server's first seconds under load run far below its steady rate (seen here: the
-        # bare baseline at 2.5k req/s in its first 4 s, 6-7k after), so each one is warmed
-        # first and the ratios compare steady states.
-        warm = {"duration": WARMUP_SECONDS, "connections": args.connections}
-        common.run_wrk(bare_base + "/", **warm)
-        common.run_wrk(floor_base + "/__floor", **warm)
+        # Each server was warmed on its ready path (common.gunicorn); the app also runs the
+        # heartbeat path once, on sessions of its own, before anything is measured.
         run_script(app_base, HEARTBEAT_LUA % dict(sessions=_lua(beat_groups[-1]),
                                                   threads=threads, browser="false"),
-                   WARMUP_SECONDS, args.connections, threads)
+                   common.WARMUP_SECONDS, args.connections, threads)
         for number in range(args.rounds):
             beats, more_beats = beat_groups[2 * number], beat_groups[2 * number + 1]
             segments = segment_groups[number]

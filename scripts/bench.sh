@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m bench.transcode
 .venv/bin/python -m bench.heartbeat
+.venv/bin/python -m bench.ceiling
 .venv/bin/python -m bench.certificates
