@@ -8,6 +8,7 @@ from flask import Flask
 from config import INSTANCE_DIR, config_for
 from lms import cli, i18n, models, security  # noqa: F401 (models: complete metadata)
 from lms.blueprints import BLUEPRINTS
+from lms.converters import DatabaseIdConverter
 from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
 
@@ -18,6 +19,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 static_folder="../static")
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
+    app.url_map.converters["int"] = DatabaseIdConverter
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from lms.accounts.views import bp as accounts_bp
 from lms.admin.views import bp as admin_bp
 from lms.api import bp as api_bp
+from lms.assessments.authoring_views import bp as authoring_bp
+from lms.assessments.grant_views import bp as attempt_grants_bp
 from lms.assessments.grading_views import bp as grading_bp
 from lms.assessments.views import bp as assessments_bp
 from lms.catalog.views import bp as catalog_bp
@@ -17,4 +19,5 @@ from lms.reviews.views import bp as reviews_bp
 
 BLUEPRINTS = (accounts_bp, learning_bp, admin_bp, api_bp,
               certificates_bp, certificates_admin_bp, reviews_bp, assessments_bp, grading_bp,
-              pacing_bp, media_gate_bp, catalog_bp, media_bp)
+              attempt_grants_bp,
+              authoring_bp, pacing_bp, media_gate_bp, catalog_bp, media_bp)

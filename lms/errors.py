@@ -11,6 +11,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
@@ -110,6 +111,15 @@ def register_error_handlers(app: Flask) -> None:
     def handle_csrf(error: CSRFError):
         return _render(400, "csrf_failed",
                        str(_l("The form expired. Reload the page and try again.")))
+
+    @app.errorhandler(DataError)
+    def handle_unstorable_input(error: DataError):
+        # The database refused a value no form rule caught (a NUL byte in text on
+        # PostgreSQL, a number out of range): the input is at fault, and nothing was saved.
+        log.warning("unstorable input on %s %s: %s", request.method, request.path, error.orig)
+        db.session.rollback()
+        code, message = HTTP_CODES[422]
+        return _render(422, code, str(message))
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):

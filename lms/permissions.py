@@ -137,3 +137,18 @@ def ensure_session_live(session: PlaybackSession | Row) -> None:
     """Raises SessionEnded (410) once the session was replaced or closed."""
     if session.ended_at is not None:
         raise SessionEnded()
+
+
+def may_grant_attempt(user: User | None, course: Course) -> bool:
+    """Staff of the course's own provider and programme admins may give extra quiz attempts."""
+    return may_manage_course(user, course)
+
+
+def ensure_may_grant_attempt(user: User | None, course: Course) -> None:
+    """Raises Forbidden for anyone but provider staff and admins, and NotFound for staff of
+    another provider, so another provider's learners do not leak."""
+    if not (user and user.is_authenticated and user.role in (Role.PROVIDER, Role.ADMIN)):
+        raise Forbidden(_l("Only training provider staff and programme admins may grant extra "
+                           "attempts."), code="staff_only")
+    if not may_grant_attempt(user, course):
+        raise NotFound(_l("No such enrollment."), code="enrollment_not_found")

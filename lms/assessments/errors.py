@@ -77,3 +77,26 @@ class SubmissionPending(Conflict):
 class AlreadyGraded(Conflict):
     code = "already_graded"
     default_message = _l("This submission has already been graded.")
+
+
+class NotAQuiz(Invalid):
+    code = "not_a_quiz"
+    default_message = _l("Extra attempts can only be granted for a quiz, pre-test or post-test.")
+
+
+class QuizAlreadyPassed(Conflict):
+    code = "already_passed"
+    default_message = _l("This learner has already passed this quiz, so no extra attempt is "
+                         "needed.")
+
+
+class AttemptsRemaining(Conflict):
+    code = "attempts_remaining"
+    default_message = _l("This learner still has attempts left for this quiz, so there is "
+                         "nothing to grant yet.")
+
+
+class AnswersAlreadyShown(Conflict):
+    code = "answers_already_shown"
+    default_message = _l("This quiz showed the learner the correct answers after the last "
+                         "attempt, so another attempt would not test anything.")

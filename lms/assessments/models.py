@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -186,3 +186,24 @@ class SkillSubmission(db.Model):
     enrollment: Mapped[Enrollment] = relationship()
     module: Mapped[Module] = relationship()
     reviewer: Mapped[User | None] = relationship()
+
+
+class AttemptGrant(db.Model):
+    """One extra attempt at a quiz, given by provider staff or an admin to a learner who used
+    every allowed attempt without passing. Each row adds one to the attempts allowed for
+    that enrollment and module; rows are never deleted, so the grants stay accountable."""
+
+    __tablename__ = "attempt_grants"
+    __table_args__ = (CheckConstraint("reason <> ''", name="reason_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(String(500))
+
+    enrollment: Mapped[Enrollment] = relationship()
+    module: Mapped[Module] = relationship()
+    granted_by: Mapped[User] = relationship()

@@ -108,6 +108,7 @@ class QuizPanel:
     available: int = 0
     done: bool = False
     expired: set[int] = field(default_factory=set)
+    allowed: int = 0  # the quiz's attempts plus any granted to this learner
 
 
 def quiz_panel(enrollment: Enrollment, module: Module) -> QuizPanel:
@@ -117,14 +118,15 @@ def quiz_panel(enrollment: Enrollment, module: Module) -> QuizPanel:
     now = utcnow()
     attempts = quizzes.attempts_of(enrollment, module)
     facts = quizzes.facts(attempts, now)
+    allowed = quizzes.allowed_attempts(settings, enrollment)
     running = next((a for a, f in zip(attempts, facts) if not f.submitted and not f.expired),
                    None)
     return QuizPanel(
         settings, attempts, running,
         rules.seconds_left(running.deadline_at, now) if running else None,
-        rules.attempts_available(settings.role, settings.attempts_allowed, facts),
+        rules.attempts_available(settings.role, allowed, facts),
         rules.is_done(settings.role, facts),
-        {a.id for a, f in zip(attempts, facts) if f.expired})
+        {a.id for a, f in zip(attempts, facts) if f.expired}, allowed)
 
 
 @dataclass
@@ -139,6 +141,7 @@ class AttemptView:
     questions: list[PaperQuestion]
     reviewed: list[ReviewQuestion]
     next_module: Module | None
+    allowed: int = 0  # the quiz's attempts plus any granted to this learner
 
 
 def attempt_view(user: User, attempt_id: int) -> AttemptView:
@@ -150,16 +153,17 @@ def attempt_view(user: User, attempt_id: int) -> AttemptView:
     now = utcnow()
     attempts = quizzes.attempts_of(attempt.enrollment, attempt.module)
     facts = quizzes.facts(attempts, now)
+    allowed = quizzes.allowed_attempts(settings, attempt.enrollment)
     expired = not attempt.is_submitted and rules.is_expired(attempt.deadline_at, now)
     running = not attempt.is_submitted and not expired
     reveal = attempt.is_submitted and rules.may_reveal_answers(
-        settings.show_answers_after_last, settings.role, settings.attempts_allowed, facts)
+        settings.show_answers_after_last, settings.role, allowed, facts)
     return AttemptView(
         attempt, settings, running, expired,
         rules.seconds_left(attempt.deadline_at, now) if running else None,
-        rules.attempts_available(settings.role, settings.attempts_allowed, facts),
+        rules.attempts_available(settings.role, allowed, facts),
         reveal, paper(attempt) if running else [], review(attempt) if reveal else [],
-        next_module(attempt.enrollment, attempt.module))
+        next_module(attempt.enrollment, attempt.module), allowed)
 
 
 @dataclass

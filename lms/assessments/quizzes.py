@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import permissions
 from lms.accounts.models import User
 from lms.assessments import events, rules
 from lms.assessments.errors import AlreadySubmitted, AttemptExpired, AttemptNotFound, NotReady
-from lms.assessments.models import Question, QuizAttempt, QuizSettings
+from lms.assessments.models import AttemptGrant, Question, QuizAttempt, QuizSettings
 from lms.catalog.models import Module, ModuleKind
 from lms.clock import utcnow
 from lms.errors import NotFound
@@ -64,6 +64,14 @@ def ready_settings(module: Module) -> QuizSettings:
     return settings
 
 
+def allowed_attempts(settings: QuizSettings, enrollment: Enrollment) -> int:
+    """The quiz's attempts plus one per extra attempt staff granted this learner."""
+    granted = db.session.scalar(select(func.count(AttemptGrant.id)).where(
+        AttemptGrant.enrollment_id == enrollment.id,
+        AttemptGrant.module_id == settings.module_id))
+    return settings.attempts_allowed + (granted or 0)
+
+
 def attempts_of(enrollment: Enrollment, module: Module) -> list[QuizAttempt]:
     return list(db.session.scalars(select(QuizAttempt).where(
         QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.module_id == module.id
@@ -94,7 +102,8 @@ def start_attempt(user: User, enrollment: Enrollment, module: Module) -> tuple[Q
                     if not f.submitted and not f.expired), None)
     if running is not None:
         return running, False
-    rules.ensure_may_start(settings.role, settings.attempts_allowed, facts(attempts, now))
+    rules.ensure_may_start(settings.role, allowed_attempts(settings, enrollment),
+                           facts(attempts, now))
     bank = [(q.id, [o.id for o in q.options]) for q in settings.bank.questions
             if q.active and q.options]
     attempt = QuizAttempt(
@@ -183,6 +192,6 @@ def submit_attempt(user: User, attempt: QuizAttempt, raw_answers: object) -> Gra
         completion.mark_module_completed(enrollment, attempt.module, now, actor=user)
         module_completed = True
     attempts = attempts_of(enrollment, attempt.module)
-    left = rules.attempts_available(settings.role, settings.attempts_allowed,
+    left = rules.attempts_available(settings.role, allowed_attempts(settings, enrollment),
                                     facts(attempts, now))
     return Graded(attempt, left, module_completed)

@@ -30,7 +30,9 @@ def extend_world(world: dict) -> None:
     world.update(ax_enrollment_id=enrollment_x.id, ax_quiz_id=quiz_module.id,
                  ax_skill_id=locked_skill.id, attempt_id=attempt.id,
                  ay_enrollment_id=enrollment_y.id, ay_skill_id=skill_module.id,
-                 submission_id=submission.id)
+                 submission_id=submission.id, ax_course_id=course_x.id,
+                 ax_bank_id=quizzes.settings_for(quiz_module).bank_id,
+                 ax_question_id=quizzes.settings_for(quiz_module).bank.questions[0].id)
 
 
 LEARNER_ONLY = signed_in(404, learner=200)
@@ -73,4 +75,37 @@ CASES = [
     Case("api.assessment_api.list_submissions", "GET",
          "/api/v1/modules/{ay_skill_id}/submissions",
          signed_in(404, anonymous=UNAUTH, learner=200)),
+]
+
+# Authoring pages: staff of the course's provider and admins; learners are refused, staff of
+# another provider get 404. Posts are empty, so they are refused as invalid (422).
+AUTHOR_PAGE = signed_in(403, staff=200, other_staff=404, admin=200)
+AUTHOR_POST = signed_in(403, staff=422, other_staff=404, admin=422)
+CASES += [
+    Case("authoring.course", "GET", "/provider/courses/{ax_course_id}/assessments", AUTHOR_PAGE),
+    Case("authoring.create_bank", "POST", "/provider/courses/{ax_course_id}/assessments/banks",
+         AUTHOR_POST, data={}),
+    Case("authoring.bank", "GET", "/provider/question-banks/{ax_bank_id}", AUTHOR_PAGE),
+    Case("authoring.add_question", "POST", "/provider/question-banks/{ax_bank_id}/questions",
+         AUTHOR_POST, data={}),
+    Case("authoring.retire_question", "GET", "/provider/questions/{ax_question_id}/retire",
+         AUTHOR_PAGE),
+    Case("authoring.retire_question", "POST", "/provider/questions/{ax_question_id}/retire",
+         AUTHOR_POST, data={}),
+    Case("authoring.quiz", "GET", "/provider/modules/{ax_quiz_id}/quiz", AUTHOR_PAGE),
+    Case("authoring.quiz", "POST", "/provider/modules/{ax_quiz_id}/quiz", AUTHOR_POST, data={}),
+    Case("authoring.skill_task", "GET", "/provider/modules/{ax_skill_id}/skill-task",
+         AUTHOR_PAGE),
+    Case("authoring.skill_task", "POST", "/provider/modules/{ax_skill_id}/skill-task",
+         AUTHOR_POST, data={}),
+]
+
+# Extra quiz attempts: provider staff and admins. The learner of course X still has an attempt
+# running, so an (empty) grant is refused as a conflict, not made.
+CASES += [
+    Case("attempt_grants.stuck", "GET", "/grading/attempts/",
+         signed_in(403, staff=200, other_staff=200, admin=200)),
+    Case("attempt_grants.grant", "POST",
+         "/grading/attempts/{ax_enrollment_id}/modules/{ax_quiz_id}",
+         signed_in(403, staff=409, other_staff=404, admin=409), data={}),
 ]
