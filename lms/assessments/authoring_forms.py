@@ -59,9 +59,13 @@ class QuestionForm(FlaskForm):
 
     def option_pairs(self) -> list[tuple[str, bool]]:
         """The filled-in rows as (text, is_correct); a ticked row without text is kept so the
-        service can say that every option needs a text."""
-        return [(row.form.text.data or "", bool(row.form.correct.data)) for row in self.options
-                if (row.form.text.data or "").strip() or row.form.correct.data]
+        service can say that every option needs a text. A true/false question whose rows
+        have no text gets the two usual ones, ticked as the first two rows are."""
+        rows = [(row.form.text.data or "", bool(row.form.correct.data)) for row in self.options]
+        if self.kind.data == QuestionKind.TRUE_FALSE and not any(t.strip() for t, _ in rows):
+            ticks = [correct for _, correct in rows] + [False, False]
+            return [(str(_l("True")), ticks[0]), (str(_l("False")), ticks[1])]
+        return [(text, correct) for text, correct in rows if text.strip() or correct]
 
 
 class ConfirmForm(FlaskForm):

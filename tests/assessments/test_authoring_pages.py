@@ -376,3 +376,16 @@ def test_every_change_is_audited_with_its_author(client, auth, draft):
         ("quiz.configured", str(pretest.id)),
         ("skill_task.configured", str(task_module.id)),
     ]
+
+
+def test_a_true_false_question_needs_only_a_tick_in_the_staff_language(client, auth, draft):
+    course = draft["course"]
+    auth.login(draft["staff"].email)
+    bank = _create_bank(client, course)
+    response = client.post(f"/provider/question-banks/{bank.id}/questions?lang=id",
+                           data={"kind": "true_false", "text": "Logo adalah merek.",
+                                 **_options(("", False), ("", True))})
+    assert response.status_code == 302
+    question = db.session.scalar(select(Question).where(Question.bank_id == bank.id))
+    assert [(o.text, o.is_correct) for o in question.options] == [("Benar", False),
+                                                                   ("Salah", True)]
