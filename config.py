@@ -6,10 +6,12 @@ forge sessions, password-reset links and signed media URLs.
 """
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
 
+log = logging.getLogger("config")
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("ALUR_INSTANCE_DIR", BASE_DIR / "instance"))
 
@@ -26,6 +28,13 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _rate_limit_storage() -> str:
+    """Redis when configured; otherwise a SQLite file every process of this machine shares,
+    so limits hold across workers and restarts (per-process memory would not)."""
+    return (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+            or f"sqlite:///{INSTANCE_DIR / 'ratelimits.sqlite3'}")
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'alur.sqlite3'}"
     # Heroku-style URLs name the old driver; we use psycopg 3.
@@ -36,8 +45,27 @@ def _database_url() -> str:
     return url
 
 
+#: The development key: public, so production refuses it like any other weak key.
+DEV_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` cannot sign production sessions and reset links, or None when it can."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key == DEV_SECRET_KEY or key == TestingConfig.SECRET_KEY:
+        return "SECRET_KEY is the published development or testing value"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY has fewer than {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS:
+        return "SECRET_KEY repeats too few characters to be random"
+    return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url()
     # Idle connections are pinged before use by lms.db_types (not on every checkout).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -47,10 +75,29 @@ class Config:
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_int("SESSION_HOURS", 12))
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
+    # Failed sign-ins: per address and e-mail, per address across e-mails (spraying), per
+    # e-mail across addresses (a distributed guess). Reset requests count every request.
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 15 minutes")
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS",
+                                                     "30 per 15 minutes")
+    LOGIN_FAILURE_LIMIT_PER_EMAIL = os.environ.get("LOGIN_FAILURE_LIMIT_PER_EMAIL",
+                                                   "10 per 15 minutes")
+    PASSWORD_RESET_LIMIT = os.environ.get("PASSWORD_RESET_LIMIT", "3 per hour")
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS",
+                                                      "20 per hour")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_DAYS", 14))
+    # Proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none, so a
+    # client cannot choose the address its rate limits are counted against).
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+    # Request bodies: JSON is small; only upload endpoints (multipart) take large bodies.
+    JSON_BODY_MAX_KB = _int("JSON_BODY_MAX_KB", 64)
+    SMALL_BODY_MAX_KB = _int("SMALL_BODY_MAX_KB", 4)
+    FORM_BODY_MAX_KB = _int("FORM_BODY_MAX_KB", 1024)
 
     # Mail: written to the log unless an SMTP server is configured.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -66,10 +113,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Jakarta")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
-    # Rate limits: in-process by default, Redis when REDIS_URL is set.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
-        os.environ.get("REDIS_URL") or "memory://"
-    )
+    RATELIMIT_STORAGE_URI = _rate_limit_storage()
     RATELIMIT_HEADERS_ENABLED = True
 
     # Media
@@ -99,6 +143,9 @@ class Config:
     PAGE_SIZE = _int("PAGE_SIZE", 20)
     # Certificates: public origin for QR codes/credentials, and the Ed25519 signing keys.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # Where `make run` serves: the origin of links mailed when PUBLIC_BASE_URL is not set.
+    LOCAL_BASE_URL = (f"http://{os.environ.get('HOST') or '127.0.0.1'}:"
+                      f"{os.environ.get('PORT') or '5000'}")
     PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", "Alur")
     CREDENTIAL_KEYS_FILE = os.environ.get("CREDENTIAL_KEYS_FILE", str(INSTANCE_DIR / "credential-keys.json"))
     CREDENTIAL_SIGNING_KEY = os.environ.get("CREDENTIAL_SIGNING_KEY", "")
@@ -129,11 +176,21 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        key = os.environ.get("SECRET_KEY", "")
-        if len(key) < 16 or key == Config.SECRET_KEY:
+        problem = secret_key_problem(os.environ.get("SECRET_KEY", ""))
+        if problem:
             raise RuntimeError(
-                "SECRET_KEY must be set to a random value of at least 16 characters in production"
-            )
+                f"{problem}: production needs a random SECRET_KEY of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters (e.g. `openssl rand -hex 32`)")
+        if not os.environ.get("PUBLIC_BASE_URL"):
+            log.warning("PUBLIC_BASE_URL is not set: mailed links point at %s",
+                        Config.LOCAL_BASE_URL)
+
+    @classmethod
+    def at_start_up(cls) -> type[Config]:
+        """The validated configuration with the key the environment holds now: the class
+        attribute was read at import, which may predate the variable."""
+        cls.validate()
+        return type(cls.__name__, (cls,), {"SECRET_KEY": os.environ["SECRET_KEY"]})
 
 
 CONFIGS = {
@@ -149,7 +206,5 @@ def config_for(name: str | None) -> type[Config]:
         config = CONFIGS[name]
     except KeyError:
         raise RuntimeError(f"ALUR_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None
-    validate = getattr(config, "validate", None)
-    if validate:
-        validate()
-    return config
+    at_start_up = getattr(config, "at_start_up", None)
+    return at_start_up() if at_start_up else config

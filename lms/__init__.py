@@ -6,11 +6,12 @@ import logging
 from flask import Flask
 
 from config import INSTANCE_DIR, config_for
-from lms import cli, i18n, models, security  # noqa: F401 (models: complete metadata)
+from lms import cli, i18n, models, request_bodies, security  # noqa: F401 (models: metadata)
 from lms.blueprints import BLUEPRINTS
 from lms.converters import DatabaseIdConverter
 from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
+from lms.proxies import trust_proxies
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -23,6 +24,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    request_bodies.init_app(app)  # before CSRF, which reads form bodies
+    trust_proxies(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     login_manager.init_app(app)

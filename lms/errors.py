@@ -81,7 +81,7 @@ HTTP_CODES = {
     404: ("not_found", _l("Not found.")),
     405: ("method_not_allowed", _l("That method is not allowed here.")),
     409: ("conflict", _l("That conflicts with the current state.")),
-    413: ("too_large", _l("The upload is too large.")),
+    413: ("too_large", _l("The request is too large.")),
     415: ("unsupported_media_type", _l("That content type is not supported.")),
     422: ("invalid", _l("Some fields are not valid.")),
     429: ("rate_limited", _l("Too many attempts. Wait a few minutes and try again.")),
@@ -93,12 +93,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/media/")
 
 
-def _render(status: int, code: str, message: str, extra: dict | None = None):
+def _render(status: int, code: str, message: str, extra: dict | None = None,
+            headers: list[tuple[str, str]] | None = None):
     if _wants_json():
-        return jsonify({"error": code, "message": message, **(extra or {})}), status
+        return jsonify({"error": code, "message": message, **(extra or {})}), status, \
+            headers or []
     template = f"errors/{status}.html" if status in (403, 404, 429) else "errors/generic.html"
     return render_template(template, status=status, code=code, message=message,
-                           extra=extra or {}), status
+                           extra=extra or {}), status, headers or []
+
+
+def _protocol_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The headers an HTTP error carries besides its HTML body's type: `Allow` on a 405,
+    `Retry-After` where known; clients rely on them whatever the body looks like."""
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() != "content-type"]
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -125,7 +134,7 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         status = error.code or 500
         code, message = HTTP_CODES.get(status, ("http_error", error.description or ""))
-        return _render(status, code, str(message))
+        return _render(status, code, str(message), headers=_protocol_headers(error))
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -15,6 +15,8 @@ from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import MetaData
 
+from lms import ratelimit_storage  # noqa: F401 (registers sqlite:/// with Flask-Limiter)
+
 # Stable constraint names let Alembic alter tables on SQLite (batch mode) and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -5,6 +5,7 @@ the rules themselves and flush; the request or command commits once.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -22,9 +23,14 @@ from lms.errors import Conflict, Invalid, NotFound, Unauthorized
 from lms.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
-# A constant hash to compare against when the e-mail is unknown, so timing does not reveal
-# which addresses have accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+@functools.cache
+def dummy_hash(method: str) -> str:
+    """A hash made like the real ones (same method and parameters) to check a password against
+    when the e-mail is unknown: the answer then takes as long as for a known e-mail, so its
+    timing does not tell which addresses have accounts."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def hash_password(password: str) -> str:
@@ -98,7 +104,7 @@ def authenticate(email: str, password: str) -> User:
     account, so the answer does not tell which accounts exist."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
     elif check_password_hash(user.password_hash, password) and user.active:
         user.last_login_at = utcnow()
         return user

@@ -2,21 +2,24 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from lms.accounts import services
 from lms.accounts.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
-from lms.accounts.ratelimit import login_throttle, note_login_failure
+from lms.accounts.ratelimit import login_throttle, note_login_failure, reset_throttle
+from lms.accounts.tasks import send_password_reset
 from lms.errors import AlurError
 from lms.extensions import db
 from lms.http import safe_next
-from lms.mail import send_mail
+from lms.request_bodies import SMALL, body_limit
 
 bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@body_limit(SMALL)
 @login_throttle
 def login():
     if current_user.is_authenticated:
@@ -37,6 +40,7 @@ def login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@body_limit(SMALL)
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -61,23 +65,21 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@body_limit(SMALL)
+@reset_throttle
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.active:
-            link = url_for("accounts.reset_password", token=services.make_reset_token(user),
-                           _external=True)
-            send_mail(user.email, _("Reset your Alur password"),
-                      _("Open this link within an hour to choose a new password:\n%(link)s",
-                        link=link))
-        # The same answer whether or not the account exists, so addresses cannot be probed.
+        # Queued for the worker whether or not the account exists, and answered the same way,
+        # so neither the answer nor its timing tells which addresses have accounts.
+        send_password_reset(form.email.data, str(get_locale() or "id"))
         flash(_("If an account uses that address, we have sent it a reset link."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@body_limit(SMALL)
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():

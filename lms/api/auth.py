@@ -7,11 +7,13 @@ from lms.accounts.ratelimit import login_throttle, note_login_failure
 from lms.api.body import json_object, text_field
 from lms.errors import Unauthorized
 from lms.extensions import db
+from lms.request_bodies import SMALL, body_limit
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.post("/auth/login")
+@body_limit(SMALL)
 @login_throttle
 def login():
     body = json_object()

@@ -6,11 +6,13 @@ from flask_login import current_user, login_required
 from lms.api.body import json_object, text_field
 from lms.extensions import db
 from lms.learning import services
+from lms.request_bodies import SMALL, body_limit
 
 bp = Blueprint("enrollments", __name__)
 
 
 @bp.post("/enrollments")
+@body_limit(SMALL)
 @login_required
 def create_enrollment():
     body = json_object()

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.api.body import json_object
-from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
+from lms.api.openapi import (BOOL, INT, NUM, STR, _json, nullable, op, record,
+                             register_paths, with_optional)
 from lms.assessments import panels, quizzes, skills
 from lms.assessments.errors import FileTooLarge, InvalidAnswers
 from lms.assessments.models import QuizAttempt, SkillSubmission
@@ -120,54 +121,64 @@ def list_submissions(module_id: int):
     return jsonify({"items": [_submission_json(s) for s in skills.history(enrollment, module)]})
 
 
-_QUESTION = _obj(question_id=INT, kind=STR, text=STR, options={"type": "array", "items": _obj(
+_QUESTION = record(question_id=INT, kind=STR, text=STR, options={"type": "array", "items": record(
     option_id=STR, text=STR)})
-_SUBMISSION = _obj(submission_id=INT, number=INT, status=STR, submitted_at=STR, url=STR,
-                   file_name=STR, file_size=INT, feedback=STR, reviewed_at=STR)
+_SUBMISSION = record(submission_id=INT, number=INT, status=STR, submitted_at=nullable(STR),
+                     url=nullable(STR), file_name=nullable(STR), file_size=nullable(INT),
+                     feedback=nullable(STR), reviewed_at=nullable(STR))
+_ANSWERS = {"type": "object", "properties": {"answers": {
+    "type": "object", "additionalProperties": {"type": "array", "items": STR}}},
+    "required": ["answers"], "additionalProperties": False}
+_HAND_IN = {"type": "object", "properties": {
+    "url": nullable({"type": "string", "maxLength": 2000}),
+    "note": {"type": "string", "maxLength": 2000}}}
 register_paths({
     "/api/v1/modules/{module_id}/attempts": {"post": op(
         "Start (or resume) an attempt of a quiz module: the questions in this attempt's order, "
         "never with their answers",
-        {201: {"description": "attempt", **_json(_obj(
-            attempt_id=INT, module_id=INT, number=INT, resumed=BOOL, started_at=STR,
-            deadline_at=STR, questions={"type": "array", "items": _QUESTION}))},
+        {201: {"description": "attempt", **_json(record(
+            attempt_id=INT, module_id=INT, number=INT, resumed=BOOL, started_at=nullable(STR),
+            deadline_at=nullable(STR), questions={"type": "array", "items": _QUESTION}))},
          401: "unauthorized", 403: "module_locked | deadline_passed",
          404: "module_not_found | enrollment_not_found | not_a_quiz",
          409: "no_attempts_left | already_completed | assessment_not_ready"},
         params=("module_id",))},
     "/api/v1/attempts/{attempt_id}": {"get": op(
         "An attempt: its questions while running, its result once submitted",
-        {200: {"description": "attempt", **_json(_obj(
-            attempt_id=INT, status=STR, deadline_at=STR, seconds_left=INT, score=NUM,
-            passed=BOOL, attempts_left=INT, answers_revealed=BOOL,
-            questions={"type": "array", "items": _QUESTION},
+        {200: {"description": "attempt", **_json(with_optional(record(
+            attempt_id=INT, module_id=INT, number=INT, status=STR,
+            deadline_at=nullable(STR), seconds_left=nullable(INT), score=nullable(NUM),
+            passed=nullable(BOOL), attempts_left=nullable(INT), answers_revealed=BOOL,
+            questions={"type": "array", "items": _QUESTION}),
             correct_answers={"type": "object"}))},
          401: "unauthorized", 404: "attempt_not_found"},
         params=("attempt_id",))},
     "/api/v1/attempts/{attempt_id}/submit": {"post": op(
         "Submit the answers of an attempt (option ids as given for this attempt); graded on "
         "the server, once",
-        {200: {"description": "graded", **_json(_obj(
-            score=NUM, passed=BOOL, attempts_left=INT, correct_count=INT, question_count=INT,
+        {200: {"description": "graded", **_json(record(
+            attempt_id=INT, score=nullable(NUM), passed=nullable(BOOL),
+            attempts_left=nullable(INT), correct_count=nullable(INT),
+            question_count=nullable(INT), pass_percent=nullable(NUM),
             module_completed=BOOL, course_completed=BOOL))},
-         400: "malformed_json", 401: "unauthorized", 404: "attempt_not_found",
-         409: "already_submitted", 410: "attempt_expired", 422: "invalid_answers"},
-        body=_obj(answers={"type": "object", "additionalProperties": {
-            "type": "array", "items": STR}}),
-        params=("attempt_id",))},
+         401: "unauthorized", 404: "attempt_not_found",
+         409: "already_submitted", 410: "attempt_expired",
+         422: "invalid_answers | invalid_text"},
+        body=_ANSWERS, params=("attempt_id",))},
     "/api/v1/modules/{module_id}/submissions": {
         "post": op(
             "Hand in the skill task: a JSON {url, note} or a multipart form with `file`",
             {201: {"description": "submission", **_json(_SUBMISSION)},
-             400: "malformed_json", 401: "unauthorized", 403: "module_locked | deadline_passed",
+             401: "unauthorized", 403: "module_locked | deadline_passed",
              404: "module_not_found | enrollment_not_found | not_a_skill_task",
              409: "submission_pending | already_completed",
-             413: "too_large", 422: "unsupported_type | invalid_url | missing_field"},
-            body=_obj(url=STR, note=STR), params=("module_id",)),
+             422: "unsupported_type | invalid_url | missing_field | invalid_field | "
+                  "invalid_text"},
+            body=_HAND_IN, params=("module_id",)),
         "get": op(
             "The learner's hand-ins of the skill task with the provider's feedback",
-            {200: {"description": "history", **_json(_obj(items={"type": "array",
-                                                               "items": _SUBMISSION}))},
+            {200: {"description": "history", **_json(record(items={"type": "array",
+                                                                 "items": _SUBMISSION}))},
              401: "unauthorized", 404: "module_not_found | enrollment_not_found"},
             params=("module_id",))},
 })

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, jsonify, url_for
 from flask_login import current_user, login_required
 
-from lms.api.openapi import ERROR, register_paths
+from lms.api.openapi import ERROR, id_parameter, register_paths
 from lms.certificates import services
 from lms.certificates.models import Certificate
 from lms.extensions import db
@@ -96,15 +96,14 @@ HOLDER = {**PUBLIC, "pdf_url": STR, "pdf_ready": {"type": "boolean"},
 
 def _json(properties: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {
-        "type": "object", "properties": properties}}}}
+        "type": "object", "properties": properties, "required": list(properties)}}}}
 
 
 def _error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
-ENROLLMENT_PARAM = [{"name": "enrollment_id", "in": "path", "required": True,
-                     "schema": {"type": "integer"}}]
+ENROLLMENT_PARAM = [id_parameter("enrollment_id")]
 
 register_paths({
     "/api/v1/enrollments/{enrollment_id}/certificate": {

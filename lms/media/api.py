@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.api.body import json_object, text_field
-from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
+from lms.api.openapi import (BOOL, INT, NUM, STR, _json, body_of, nullable, op, record,
+                             register_paths, text)
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.media import services
@@ -67,26 +68,33 @@ def get_video_asset(asset_id: int):
     return jsonify(asset_status(services.get_asset(current_user, asset_id)))
 
 
-ASSET = _obj(asset_id=INT, module_id=INT, status=STR, progress_percent=INT, error_code=STR,
-             error_message=STR, error_detail=STR, retrying=BOOL, duration_seconds=NUM,
-             renditions={"type": "array", "items": _obj(name=STR, width=INT, height=INT,
-                                                          bandwidth=INT, codecs=STR,
-                                                          segment_count=INT)},
-             captions={"type": "array", "items": STR}, status_url=STR)
+ASSET = record(
+    asset_id=INT, module_id=INT, status=STR, status_label=STR, progress_percent=INT,
+    error_code=nullable(STR), error_message=nullable(STR), error_detail=nullable(STR),
+    retrying=BOOL, attempts=INT, original_filename=nullable(STR), source_bytes=nullable(INT),
+    duration_seconds=nullable(NUM), width=nullable(INT), height=nullable(INT),
+    renditions={"type": "array", "items": record(name=STR, width=INT, height=INT,
+                                                 bandwidth=INT, codecs=STR,
+                                                 segment_count=INT)},
+    captions={"type": "array", "items": STR}, created_at=nullable(STR),
+    ready_at=nullable(STR), status_url=STR, page_url=STR)
 
 register_paths({
     "/api/v1/modules/{module_id}/video-uploads": {"post": op(
         "Start uploading a module's source video (provider staff)",
         {200: {"description": "the local store: post the file as multipart `file` to `url`",
-               **_json(_obj(method=STR, url=STR, field=STR, max_bytes=INT))},
+               **_json(record(method=STR, max_bytes=INT, url=STR, field=STR))},
          201: {"description": "S3: post `fields` and the file to `url`, then call "
                               "`complete_url`",
-               **_json(_obj(method=STR, asset_id=INT, url=STR, fields={"type": "object"},
-                            max_bytes=INT, complete_url=STR))},
-         400: "malformed_json", 401: "unauthorized", 404: "module_not_found",
-         409: "not_a_video_module", 413: "too_large",
-         422: "missing_field | invalid_field | empty_file"},
-        body=_obj(filename=STR, size=INT, content_type=STR), params=("module_id",))},
+               **_json(record(method=STR, asset_id=INT, url=STR, fields={"type": "object"},
+                              max_bytes=INT, complete_url=STR))},
+         401: "unauthorized", 403: "forbidden (not the course's provider)",
+         404: "module_not_found", 409: "not_a_video_module | course_not_editable",
+         413: "too_large (the declared size is above the upload limit)",
+         422: "missing_field | invalid_field | empty_file | invalid_text"},
+        body=body_of({"filename": text(255), "size": {"type": "integer", "minimum": 0}},
+                     {"content_type": nullable({"type": "string", "maxLength": 100})}),
+        params=("module_id",))},
     "/api/v1/video-assets/{asset_id}/complete": {"post": op(
         "Check a source posted straight to the bucket and queue its transcoding",
         {200: {"description": "the asset", **_json(ASSET)}, 401: "unauthorized",

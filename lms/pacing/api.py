@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user, login_required
 
-from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
+from lms.api.openapi import (BOOL, INT, NUM, STR, _json, _obj, nullable, op, record,
+                             register_paths)
 from lms.extensions import db
 from lms.pacing import heartbeats, rules, sessions
 from lms.pacing.models import SessionKind
@@ -93,23 +94,23 @@ def _answer_json(answer: heartbeats.HeartbeatAnswer) -> dict:
     }
 
 
-_SESSION = _obj(
+_SESSION = record(
     session_id=INT, module_id=INT, enrollment_id=INT, kind=STR, resume_at=NUM, frontier=NUM,
-    duration_seconds=NUM, playlist_url=STR, poster_url=STR,
-    captions={"type": "array", "items": _obj(language=STR, url=STR)},
-    heartbeat_seconds=NUM, lookahead_seconds=NUM, min_dwell_seconds=NUM, dwell_seconds=NUM,
-    completed=BOOL, module_status=STR)
+    duration_seconds=nullable(NUM), playlist_url=nullable(STR), poster_url=nullable(STR),
+    captions={"type": "array", "items": record(language=STR, url=STR)},
+    heartbeat_seconds=NUM, lookahead_seconds=nullable(NUM), min_dwell_seconds=nullable(NUM),
+    dwell_seconds=nullable(NUM), completed=BOOL, module_status=STR)
 _VIDEO_BEAT = {**_obj(position=NUM, playing=BOOL, rate=NUM, seq=INT),
                "required": ["position", "playing", "rate", "seq"],
                "description": "Video: where the player is, whether it plays, at what rate; "
                               "`seq` increases by 1 per heartbeat of the session."}
 _READING_BEAT = {**_obj(visible=BOOL, seq=INT), "required": ["visible", "seq"],
                  "description": "Reading: whether the page is visible; `seq` as for videos."}
-_BEAT_ANSWER = _obj(
+_BEAT_ANSWER = record(
     session_id=INT, outcome=STR, frontier=NUM, completed=BOOL, newly_completed=BOOL,
-    module_status=STR, duration_seconds=NUM, credited_seconds=NUM, dwell_seconds=NUM,
-    enrollment_status=STR,
-    next_module=_obj(module_id=INT, title=STR, kind=STR, status=STR, url=STR))
+    module_status=STR, duration_seconds=nullable(NUM), credited_seconds=NUM,
+    dwell_seconds=nullable(NUM), enrollment_status=STR,
+    next_module=nullable(record(module_id=INT, title=STR, kind=STR, status=STR, url=STR)))
 register_paths({
     "/api/v1/modules/{module_id}/sessions": {"post": op(
         "Open a playback session on a video module (or a reading session on a reading): ends "

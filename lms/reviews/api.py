@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
 from lms.api.body import json_object
-from lms.api.openapi import ERROR, register_paths
+from lms.api.openapi import BODY_ERRORS, ERROR, id_parameter, register_paths
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.reviews import services
@@ -41,7 +41,8 @@ def create_rating(enrollment_id: int):
     return jsonify(_record(rating)), 201
 
 
-RATING = {"type": "object", "properties": {
+RATING = {"type": "object", "required": ["rating_id", "enrollment_id", "stars", "review",
+                                          "created_at"], "properties": {
     "rating_id": {"type": "integer"}, "enrollment_id": {"type": "integer"},
     "stars": {"type": "integer", "minimum": 1, "maximum": 5},
     "review": {"type": "string", "minLength": 10, "maxLength": 2000},
@@ -56,7 +57,9 @@ def _error(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ERROR}}}
 
 
-PARAM = [{"name": "enrollment_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+PARAM = [id_parameter("enrollment_id")]
+# The review is trimmed and cleaned of control and direction characters before it is counted.
+TEN_VISIBLE_CHARACTERS = r"[^\s\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]{10}"
 
 register_paths({"/api/v1/enrollments/{enrollment_id}/rating": {
     "get": {"summary": "The caller's rating of their enrollment's course", "parameters": PARAM,
@@ -66,10 +69,14 @@ register_paths({"/api/v1/enrollments/{enrollment_id}/rating": {
              "parameters": PARAM,
              "requestBody": {"required": True, "content": {"application/json": {"schema": {
                  "type": "object", "required": ["stars", "review"],
-                 "properties": {"stars": {"type": "integer"}, "review": {"type": "string"}}}}}},
-             "responses": {"201": _json("rating recorded"), "400": _error("malformed_json"),
+                 "properties": {
+                     "stars": {"type": "integer", "minimum": 1, "maximum": 5},
+                     "review": {"type": "string", "maxLength": 2000,
+                                "pattern": TEN_VISIBLE_CHARACTERS}}}}}},
+             "responses": {"201": _json("rating recorded"),
+                           **{str(status): _error(text) for status, text in BODY_ERRORS.items()},
                            "401": _error("unauthorized"),
                            "404": _error("enrollment_not_found"),
                            "409": _error("not_completed | already_rated"),
-                           "422": _error("invalid_stars | invalid_review")}},
+                           "422": _error("invalid_stars | invalid_review | invalid_text")}},
 }})
