@@ -19,8 +19,11 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Request, current_app, request
+from flask import Flask, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
+
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.errors import BadRequest, Invalid
 
@@ -83,18 +86,11 @@ def loads_request_json(data: str | bytes) -> Any:
     return value
 
 
-class _RequestJSON:
-    """The `json_module` of requests: only `loads` is used to read bodies."""
+class GuardedJSONProvider(DefaultJSONProvider):
+    """The app's JSON provider, which Flask hands every request to parse its body with."""
 
-    loads = staticmethod(loads_request_json)
-
-    @staticmethod
-    def dumps(value: Any, **kwargs: Any) -> str:
-        return json.dumps(value, **kwargs)
-
-
-class GuardedRequest(Request):
-    json_module = _RequestJSON
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return loads_request_json(s)
 
 
 def body_limit(setting: str) -> Callable[[View], View]:
@@ -122,9 +118,13 @@ def bound_request_body() -> None:
         return
     current = request.max_content_length
     request.max_content_length = limit if current is None else min(limit, current)
+    # A declared length over the bound is refused now, whatever the view would check first;
+    # a body without one (chunked) is cut off by the bound above when it is read.
+    if (request.content_length or 0) > request.max_content_length:
+        raise RequestEntityTooLarge()
 
 
 def init_app(app: Flask) -> None:
     """Call before any extension that reads bodies (CSRF) registers its own hooks."""
-    app.request_class = GuardedRequest
+    app.json = GuardedJSONProvider(app)
     app.before_request(bound_request_body)
