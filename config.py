@@ -28,7 +28,7 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
-def _rate_limit_storage() -> str:
+def rate_limit_storage_uri() -> str:
     """Redis when configured; otherwise a SQLite file every process of this machine shares,
     so limits hold across workers and restarts (per-process memory would not)."""
     return (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
@@ -113,7 +113,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Jakarta")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
-    RATELIMIT_STORAGE_URI = _rate_limit_storage()
+    RATELIMIT_STORAGE_URI = rate_limit_storage_uri()
     RATELIMIT_HEADERS_ENABLED = True
 
     # Media

@@ -7,7 +7,11 @@ blank or too long says so, and every status an operation can answer is listed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from flask import current_app
 
 from lms.converters import MAX_DATABASE_ID
 
@@ -120,6 +124,28 @@ PATHS: dict[str, dict[str, dict]] = {
 }
 
 
+@dataclass(frozen=True)
+class Configured:
+    """A value in the document that follows the configuration (e.g. an upload limit), so
+    the document states the limit this server enforces, not a default."""
+
+    setting: str
+    convert: Callable[[Any], Any] = lambda value: value
+
+    def value(self) -> Any:
+        return self.convert(current_app.config[self.setting])
+
+
+def _resolved(node: Any) -> Any:
+    if isinstance(node, Configured):
+        return node.value()
+    if isinstance(node, dict):
+        return {key: _resolved(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolved(value) for value in node]
+    return node
+
+
 def register_paths(paths: dict[str, dict[str, dict]]) -> None:
     """Domains that add /api/v1 routes describe them here."""
     for path, operations in paths.items():
@@ -133,7 +159,7 @@ def document() -> dict:
                  "description": "Learning with completion proven on the server."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": _resolved(PATHS),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": {"type": "object", "required": ["error", "message"],

@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.api.body import json_object, text_field
-from lms.api.openapi import (BOOL, INT, NUM, STR, _json, body_of, nullable, op, record,
-                             register_paths, text)
+from lms.api.openapi import (BOOL, INT, NUM, STR, Configured, _json, body_of, nullable, op,
+                             record, register_paths, text)
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.media import services
@@ -92,7 +92,9 @@ register_paths({
          404: "module_not_found", 409: "not_a_video_module | course_not_editable",
          413: "too_large (the declared size is above the upload limit)",
          422: "missing_field | invalid_field | empty_file | invalid_text"},
-        body=body_of({"filename": text(255), "size": {"type": "integer", "minimum": 0}},
+        body=body_of({"filename": text(255), "size": {
+            "type": "integer", "minimum": 1,
+            "maximum": Configured("MAX_UPLOAD_MB", lambda mb: mb * 1024 * 1024)}},
                      {"content_type": nullable({"type": "string", "maxLength": 100})}),
         params=("module_id",))},
     "/api/v1/video-assets/{asset_id}/complete": {"post": op(
