@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from lms.accounts.models import Role
 from tests import factories
 
@@ -46,6 +48,8 @@ def _summary(output: str) -> str:
     return " ".join(lines[-2:])
 
 
+# About a minute on an idle 2-core machine; a machine shared with other jobs needs longer.
+@pytest.mark.timeout(1200)
 def test_the_api_does_what_its_openapi_document_says_to_every_kind_of_caller(live_server,
                                                                                tmp_path):
     with live_server.app.app_context():
@@ -54,7 +58,13 @@ def test_the_api_does_what_its_openapi_document_says_to_every_kind_of_caller(liv
     runs = {role: subprocess.Popen(_command(live_server.url, tokens[role]), cwd=tmp_path,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             for role in ROLES}
-    outputs = {role: run.communicate(timeout=900)[0] for role, run in runs.items()}
+    try:
+        outputs = {role: run.communicate(timeout=1100)[0] for role, run in runs.items()}
+    finally:
+        for run in runs.values():
+            if run.poll() is None:
+                run.kill()
+                run.wait()
     print(f"\nschemathesis, 4 callers at once: {time.monotonic() - started:.0f} s")
     for role in ROLES:
         print(f"  {role}: {_summary(outputs[role])}")
