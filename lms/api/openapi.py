@@ -113,7 +113,8 @@ PATHS: dict[str, dict[str, dict]] = {
          404: "code_not_found", 409: "code_already_used | code_cancelled | "
                                      "transaction_cancelled | already_enrolled",
          422: "wrong_training_type | missing_field | invalid_field | invalid_text"},
-        body=body_of({"code": text(64)}, {"course_slug": nullable({"type": "string", "maxLength": 120})}))},
+        body=body_of({"code": text(64)},
+                     {"course_slug": nullable({"type": "string", "maxLength": 120})}))},
     "/api/v1/enrollments/{enrollment_id}": {"get": op(
         "An enrollment with every module's status",
         {200: {"description": "enrollment", **_json(record(

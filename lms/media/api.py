@@ -23,6 +23,9 @@ bp = Blueprint("videos", __name__)
 
 def _size_field(body: dict) -> int:
     value = body.get("size")
+    # JSON has one number type: 647.0 is the integer 647 (as JSON Schema's "integer" says).
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Invalid(_l("The field “size” must be the file's size in bytes."),
                       code="invalid_field", field="size")

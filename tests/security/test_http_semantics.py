@@ -102,3 +102,13 @@ def test_every_operation_with_a_body_documents_its_400_and_413(client):
                if "requestBody" in operation
                and not {"400", "413"} <= set(operation["responses"])]
     assert missing == []
+
+
+def test_a_whole_number_written_with_a_decimal_point_is_an_integer(client):
+    provider = factories.provider()
+    course = factories.course(provider)
+    headers = factories.api_token(factories.staff(provider))
+    module_id = course.current_version.modules[0].id
+    response = client.post(f"/api/v1/modules/{module_id}/video-uploads", headers=headers,
+                           json={"filename": "lesson.mp4", "size": 647.0})
+    assert response.status_code == 200 and response.get_json()["method"] == "multipart"

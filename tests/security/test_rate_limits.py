@@ -142,3 +142,12 @@ def test_forwarded_addresses_count_only_behind_trusted_proxies(migrated_database
             second_client_answer
         assert _fail(client, "a9@example.test", **{"X-Forwarded-For": "203.0.113.1"}) == 429
         db.session.remove()
+
+
+def test_a_refusal_says_when_to_try_again(app, client):
+    for _ in range(5):
+        _fail(client, "someone@example.test")
+    refused = client.post(LOGIN, json={"email": "someone@example.test", "password": "x"},
+                          environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert refused.status_code == 429 and refused.get_json()["error"] == "rate_limited"
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
