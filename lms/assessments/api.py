@@ -14,7 +14,6 @@ from lms.assessments import panels, quizzes, skills
 from lms.assessments.errors import FileTooLarge, InvalidAnswers
 from lms.assessments.models import QuizAttempt, SkillSubmission
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
 
 bp = Blueprint("assessment_api", __name__)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import permissions
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.assessments import events, files, rules
+from lms.assessments import events, files
 from lms.assessments.errors import (AlreadyCompleted, AlreadyGraded, FileTooLarge, NotReady,
                                     SubmissionNotFound, SubmissionPending)
 from lms.assessments.models import SkillSubmission, SkillTask, SubmissionStatus
@@ -23,8 +23,10 @@ from lms.clock import utcnow
 from lms.errors import Invalid, NotFound
 from lms.extensions import db
 from lms.learning import completion
+from lms.learning import deadlines
 from lms.learning.models import Enrollment
 from lms.media.storage import Storage, UploadTooLarge, make_storage
+from lms.permissions import assessments as assessment_permissions
 
 MAX_FEEDBACK = 5000
 MAX_NOTE = 2000
@@ -100,7 +102,7 @@ def submit(user: User, enrollment: Enrollment, module: Module, *, url: str | Non
     permissions.ensure_module_available(enrollment, module)
     task = ready_task(module)
     now = utcnow()
-    rules.ensure_may_work(enrollment, now)
+    deadlines.ensure_before_deadline(enrollment, now)
     previous = history(enrollment, module)
     ensure_may_submit(previous[0] if previous else None)
     if (url is None) == (upload is None):
@@ -161,11 +163,11 @@ def _discard(submission: SkillSubmission) -> None:
 def get_for_grading(user: User, submission_id: int) -> SkillSubmission:
     """Raises Forbidden for non-staff and SubmissionNotFound for a missing submission or one
     of another provider's course."""
-    rules.ensure_grading_staff(user)
+    assessment_permissions.ensure_grading_staff(user)
     submission = db.session.get(SkillSubmission, submission_id)
     if submission is None:
         raise SubmissionNotFound()
-    rules.ensure_may_grade(user, submission.enrollment.course)
+    assessment_permissions.ensure_may_grade(user, submission.enrollment.course)
     return submission
 
 
@@ -175,7 +177,7 @@ def get_for_viewing(user: User, submission_id: int) -> SkillSubmission:
     submission = db.session.get(SkillSubmission, submission_id)
     if submission is None or not user.is_authenticated or not (
             submission.enrollment.user_id == user.id
-            or rules.may_grade(user, submission.enrollment.course)):
+            or assessment_permissions.may_grade(user, submission.enrollment.course)):
         raise SubmissionNotFound()
     return submission
 
@@ -189,7 +191,7 @@ def grade(user: User, submission: SkillSubmission, decision: str,
     Raises Forbidden / SubmissionNotFound (not this provider's staff), Invalid (unknown
     decision, missing or too long feedback), AlreadyGraded (409: graded meanwhile, or twice).
     """
-    rules.ensure_may_grade(user, submission.enrollment.course)
+    assessment_permissions.ensure_may_grade(user, submission.enrollment.course)
     if decision not in (SubmissionStatus.PASSED, SubmissionStatus.REVISE):
         raise Invalid(_l("Choose pass or revise."), code="invalid_decision", field="decision")
     feedback = (feedback or "").strip()
@@ -224,7 +226,7 @@ def queue(user: User, status: str = SubmissionStatus.PENDING, page: int = 1,
           per_page: int = 20):
     """Hand-ins to the staff member's own provider's courses, oldest waiting first (graded
     ones newest first). Raises Forbidden for anyone but provider staff."""
-    rules.ensure_grading_staff(user)
+    assessment_permissions.ensure_grading_staff(user)
     query = (select(SkillSubmission)
              .join(Enrollment, Enrollment.id == SkillSubmission.enrollment_id)
              .join(Course, Course.id == Enrollment.course_id)

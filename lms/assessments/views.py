@@ -10,7 +10,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from lms.assessments import errors, panels, quizzes, rules, skills
 from lms.assessments.forms import FileSubmissionForm, LinkSubmissionForm, StartAttemptForm
 from lms.errors import AlurError, Invalid
-from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
 from lms.transactions import discard_changes
 

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.catalog import services as catalog_services
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import page_arg
 from lms.learning import services
 from lms.learning.forms import RedeemForm

@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 from lms.api.body import json_object, text_field
 from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.media import services
 from lms.media.presenters import asset_status
 

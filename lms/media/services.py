@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
@@ -32,14 +32,16 @@ from lms.accounts.models import User
 from lms.admin import audit
 from lms.catalog.models import Module
 from lms.clock import utcnow
-from lms.errors import AlurError, Conflict, Invalid
+from lms.errors import Conflict
 from lms.extensions import db
 from lms.media import rules
+from lms.media.errors import InvalidVideo, MissingFile, UploadNotReceived, VideoTooLarge
 from lms.media.models import AssetStatus, VideoAsset
 from lms.media.probe import InvalidMedia, VideoInfo, probe_video
 from lms.media.storage import CHUNK_SIZE, NotFound as StorageNotFound, Storage, \
     UploadTooLarge, make_storage
 
+from lms.permissions import media as media_permissions
 log = logging.getLogger(__name__)
 
 #: session.info keys: assets whose transcode is queued after commit, objects to delete after
@@ -50,36 +52,6 @@ DOOMED_OBJECTS = "alur.media.doomed_objects"
 
 PRESIGNED_UPLOAD_SECONDS = 6 * 3600  # a 2 GB source over a slow rural uplink takes hours
 MAX_FILENAME = 255
-
-
-class VideoTooLarge(AlurError):
-    status = 413
-    code = "too_large"
-
-    def __init__(self, limit_mb: int) -> None:
-        super().__init__(_l("This video is larger than the limit of %(mb)d MB. Export it at a "
-                            "lower resolution or bit rate, or split it into shorter modules.",
-                            mb=limit_mb), limit_mb=limit_mb)
-
-
-class InvalidVideo(Invalid):
-    """The probe refused the file; `code` says why (empty_file, not_media, image_not_video,
-    truncated, no_video_stream, no_duration)."""
-
-    @classmethod
-    def from_probe(cls, error: InvalidMedia) -> "InvalidVideo":
-        # The probe's messages are English source strings marked for extraction there.
-        return cls(_l(error.message), code=error.code)
-
-
-class MissingFile(Invalid):
-    code = "missing_file"
-    default_message = _l("Choose a video file to upload.")
-
-
-class UploadNotReceived(Conflict):
-    code = "upload_not_received"
-    default_message = _l("The file has not arrived in storage yet. Upload it again.")
 
 
 @dataclass(frozen=True)
@@ -180,16 +152,16 @@ def _store_file(key: str, path: Path) -> int:
         return storage().save(key, handle)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
+def settle_objects_after_commit(session: Session) -> None:
+    """Objects doomed in the committed transaction go; the written ones stay."""
     session.info.pop(WRITTEN_KEYS, None)
     doomed = session.info.pop(DOOMED_OBJECTS, None) or ()
     if doomed:
         _delete_objects(doomed)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+def settle_objects_after_rollback(session: Session) -> None:
+    """Objects written in the rolled-back transaction go again; doomed ones stay."""
     session.info.pop(DOOMED_OBJECTS, None)
     session.info.pop(PENDING_TRANSCODES, None)
     written = session.info.pop(WRITTEN_KEYS, None) or ()
@@ -213,12 +185,13 @@ def _delete_objects(objects: Iterable[tuple[str, bool]]) -> None:
 
 def get_video_module(actor: User, module_id: int) -> Module:
     """Raises NotFound (module_not_found) and NotAVideoModule (see lms.media.rules)."""
-    return rules.ensure_may_manage_module_video(actor, db.session.get(Module, module_id))
+    module = db.session.get(Module, module_id)
+    return media_permissions.ensure_may_manage_module_video(actor, module)
 
 
 def get_asset(actor: User, asset_id: int) -> VideoAsset:
     """Raises NotFound (video_not_found) unless the actor manages the asset's course."""
-    return rules.ensure_may_manage_asset(actor, db.session.get(VideoAsset, asset_id))
+    return media_permissions.ensure_may_manage_asset(actor, db.session.get(VideoAsset, asset_id))
 
 
 def module_assets(module: Module) -> list[VideoAsset]:
@@ -295,7 +268,7 @@ def receive_upload(actor: User | None, module: Module, filename: str | None,
     any failure nothing is stored and no asset remains.
     """
     if actor is not None:
-        rules.ensure_may_manage_module_video(actor, module)
+        media_permissions.ensure_may_manage_module_video(actor, module)
     if stream is None or not filename:
         raise MissingFile()
     with work_dir() as folder:
@@ -318,7 +291,7 @@ def start_direct_upload(actor: User, module: Module, filename: str, size: int,
     Raises NotFound/NotAVideoModule, InvalidVideo (empty_file) and VideoTooLarge before any
     byte is sent. The asset waits in `awaiting_upload` until `complete_direct_upload`.
     """
-    rules.ensure_may_manage_module_video(actor, module)
+    media_permissions.ensure_may_manage_module_video(actor, module)
     if size <= 0:
         raise InvalidVideo.from_probe(InvalidMedia("empty_file"))
     if size > upload_limit_bytes():
@@ -341,7 +314,7 @@ def complete_direct_upload(actor: User, asset: VideoAsset) -> VideoAsset:
     VideoTooLarge (413) or InvalidVideo (422) after deleting the object and the asset: the
     refusal keeps that deletion.
     """
-    rules.ensure_may_manage_asset(actor, asset)
+    media_permissions.ensure_may_manage_asset(actor, asset)
     if asset.status != AssetStatus.AWAITING_UPLOAD:
         return asset
     store = storage()
@@ -390,7 +363,7 @@ def _discard(asset: VideoAsset) -> None:
 def retry_asset(actor: User, asset: VideoAsset) -> VideoAsset:
     """Queue a failed asset's transcode again. Raises NotFound, and Conflict (not_failed) for
     an asset that has not failed."""
-    rules.ensure_may_manage_asset(actor, asset)
+    media_permissions.ensure_may_manage_asset(actor, asset)
     if not rules.may_retry_asset(asset):
         raise Conflict(_l("Only a video whose conversion failed can be tried again."),
                        code="not_failed")
@@ -407,7 +380,7 @@ def delete_asset(actor: User, asset: VideoAsset) -> None:
     """Delete an upload that never became playable (a running transcode notices and stops),
     with its captions and stored objects. Raises NotFound, and AssetInUse (409) for a ready
     asset."""
-    rules.ensure_may_manage_asset(actor, asset)
+    media_permissions.ensure_may_manage_asset(actor, asset)
     rules.ensure_may_delete_asset(asset)
     audit.record(actor, "video.deleted", "video_asset", asset.id, module=asset.module_id,
                  status=asset.status, filename=asset.original_filename)

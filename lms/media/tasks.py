@@ -13,7 +13,6 @@ import time
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lms.extensions import db, task_queue
@@ -149,7 +148,6 @@ def queue_transcode(asset_id: int) -> None:
         log.exception("could not queue the transcode of video asset %s", asset_id)
 
 
-@event.listens_for(Session, "after_commit")
-def _queue_pending_transcodes(session: Session) -> None:
+def queue_pending_transcodes(session: Session) -> None:
     for asset_id in sorted(set(session.info.pop(services.PENDING_TRANSCODES, None) or ())):
         queue_transcode(asset_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, send_file
 from flask_login import current_user, login_required
 
-from lms.extensions import db
 from lms.media.storage import NotFound as StoredObjectMissing
 from lms.media.storage import Storage, guess_content_type, make_storage
 from lms.pacing import segments

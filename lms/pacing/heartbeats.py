@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -27,9 +27,9 @@ from lms.catalog.models import Module
 from lms.clock import utcnow
 from lms.errors import AlurError
 from lms.extensions import db
-from lms.learning import completion
-from lms.learning.models import Enrollment, EnrollmentStatus
-from lms.pacing import attendance, queries, rules, sequence, state
+from lms.learning import completion, deadlines, progression
+from lms.learning.models import Enrollment
+from lms.pacing import attendance, queries, rules, state
 from lms.pacing.errors import AheadOfFrontier, DeadlinePassed, InvalidHeartbeat, SessionEnded
 from lms.pacing.models import EvidenceKind, PlaybackSession, SessionKind
 from lms.pacing.rules_common import finite
@@ -69,7 +69,7 @@ class HeartbeatAnswer:
 
     @property
     def module_status(self) -> str:
-        return sequence.COMPLETED if self.completed else sequence.IN_PROGRESS
+        return progression.COMPLETED if self.completed else progression.IN_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,7 @@ def _raw(body: Any) -> str:
 
 
 def _finish_by(row: Row, now: datetime) -> datetime | None:
-    """An expired enrollment is past its deadline whatever its finish-by date says."""
-    if row.enrollment_status == EnrollmentStatus.EXPIRED:
-        return now - timedelta(microseconds=1)
-    return row.finish_by
+    return deadlines.effective_finish_by(row.enrollment_status, row.finish_by, now)
 
 
 def _refusal_detail(outcome: str, row: Row, body: Any, seq: Any) -> str:
@@ -293,8 +290,8 @@ def _active(body: Any, kind: str) -> bool | None:
 def _next_module(enrollment: Enrollment, module: Module) -> NextModule | None:
     """The module after `module` and its status now (so the page can unlock it at once)."""
     db.session.expire(enrollment, ["progress"])
-    statuses = sequence.statuses(enrollment)
-    later = [m for m in enrollment.version.modules if m.position > module.position]
-    if not later:
+    following = progression.next_module(enrollment, module)
+    if following is None:
         return None
-    return NextModule(later[0].id, later[0].title, later[0].kind, statuses[later[0].id])
+    return NextModule(following.id, following.title, following.kind,
+                      progression.statuses(enrollment)[following.id])

@@ -20,12 +20,12 @@ from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import completion
-from lms.learning.models import Enrollment, EnrollmentStatus, ModuleProgress
+from lms.learning import deadlines
+from lms.learning.models import Enrollment, ModuleProgress
 from lms.media.models import AssetStatus, Caption, VideoAsset
 from lms.pacing import attendance, rules, state
-from lms.pacing.errors import DeadlinePassed, MediaNotReady, NotPlayable
+from lms.pacing.errors import MediaNotReady, NotPlayable
 from lms.pacing.models import EndReason, PlaybackSession, SessionKind
-from lms.pacing.rules_common import deadline_passed
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,6 @@ def ready_asset(module: Module) -> VideoAsset | None:
         .order_by(VideoAsset.id.desc()).limit(1))
 
 
-def ensure_may_study(enrollment: Enrollment, now: datetime) -> None:
-    """Raises DeadlinePassed (403) after the enrollment's finish-by time or once it expired:
-    rule 7, nothing more is credited, so the player does not pretend otherwise."""
-    if enrollment.status == EnrollmentStatus.EXPIRED \
-            or deadline_passed(enrollment.finish_by, now):
-        raise DeadlinePassed()
-
-
 def _media_for(module: Module) -> tuple[VideoAsset | None, float, float, str]:
     """(asset, target seconds, segment seconds, kind) of a playable module."""
     if module.kind == ModuleKind.VIDEO:
@@ -120,7 +112,7 @@ def open_session(user: User, module_id: int, client: ClientInfo = ClientInfo()) 
     permissions.ensure_module_available(enrollment, module)
     asset, target, segment_seconds, kind = _media_for(module)
     now = utcnow()
-    ensure_may_study(enrollment, now)
+    deadlines.ensure_before_deadline(enrollment, now)
     attendance.ensure_attended(user, now)
 
     # Serialise openings per learner (PostgreSQL; SQLite's writers already queue): two tabs

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.clock import utcnow
-from lms.extensions import db
 from lms.http import safe_next
 from lms.pacing import attendance, panels
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 from lms.certificates import pdf, services
-from lms.certificates.rules import NumberMistyped
+from lms.certificates.errors import NumberMistyped
 from lms.extensions import db
 from tests import factories
 from tests import factories_certificates as fc
