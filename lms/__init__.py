@@ -11,6 +11,7 @@ from lms.blueprints import BLUEPRINTS
 from lms.converters import DatabaseIdConverter
 from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
+from lms.media import storage as media_storage
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -30,6 +31,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     init_task_queue(app)
+    media_storage.init_app(app)
     security.init_login(app)
     i18n.init_templates(app)
 

@@ -25,7 +25,7 @@ from lms.extensions import db
 from lms.learning import completion
 from lms.learning import deadlines
 from lms.learning.models import Enrollment
-from lms.media.storage import Storage, UploadTooLarge, make_storage
+from lms.media.storage import UploadTooLarge, current_storage
 from lms.permissions import assessments as assessment_permissions
 
 MAX_FEEDBACK = 5000
@@ -41,9 +41,6 @@ class Upload:
     stream: BinaryIO
 
 
-def storage() -> Storage:
-    """Where hand-ins are kept: the media storage (local folder or S3) of the configuration."""
-    return make_storage(current_app.config)
 
 
 def max_bytes(task: SkillTask) -> int:
@@ -139,13 +136,13 @@ def _store(task: SkillTask, enrollment: Enrollment, upload: Upload,
     key = (f"{KEY_PREFIX}/{enrollment.course_id}/{enrollment.id}/{task.module_id}/"
            f"{uuid.uuid4().hex}{files.FILE_KINDS[kind][0][0]}")
     try:
-        size = storage().save(key, upload.stream, files.content_type_for(kind),
+        size = current_storage().save(key, upload.stream, files.content_type_for(kind),
                               max_bytes=max_bytes(task))
     except UploadTooLarge:
         raise FileTooLarge(_l("The file is larger than %(n)d MB.",
                               n=max_bytes(task) // (1024 * 1024))) from None
     if size == 0:
-        storage().delete(key)
+        current_storage().delete(key)
         raise Invalid(_l("The file is empty."), code="empty_file", field="file")
     submission.file_key = key
     submission.file_name = files.display_name(upload.filename)
@@ -155,7 +152,7 @@ def _store(task: SkillTask, enrollment: Enrollment, upload: Upload,
 
 def _discard(submission: SkillSubmission) -> None:
     if submission.file_key:
-        storage().delete(submission.file_key)
+        current_storage().delete(submission.file_key)
 
 
 # --- Grading ------------------------------------------------------------------------------
@@ -250,7 +247,7 @@ def open_file(submission: SkillSubmission) -> tuple[BinaryIO, str, str]:
     if not submission.file_key:
         raise SubmissionNotFound(_l("This hand-in is a link, not a file."))
     try:
-        stream = storage().open(submission.file_key)
+        stream = current_storage().open(submission.file_key)
     except FileNotFoundError:
         raise SubmissionNotFound(_l("The file is no longer available.")) from None
     return stream, submission.file_name or "file", files.content_type_for(submission.file_kind)

@@ -3,7 +3,7 @@
 Issuance reacts to `lms.signals.course_completed` (connected by `lms.listeners`), inside the
 transaction that completed the enrollment. It is exactly-once per enrollment whatever the
 concurrency: the row is inserted with ON CONFLICT DO NOTHING against the unique
-enrollment_id (see lms.certificates.once), and the loser of a race loads the winner's row.
+enrollment_id (see lms.unique_insert), and the loser of a race loads the winner's row.
 
 The PDF is rendered by a background task that must see the committed row: issuance only
 notes the certificate in `session.info[PENDING_RENDERS]`, and lms.certificates.tasks queues
@@ -25,12 +25,12 @@ from lms.admin import audit
 from lms.certificates import credentials, errors, keys, numbers, pdf, rules
 from lms.certificates.events import certificate_issued, certificate_revoked
 from lms.certificates.models import Certificate
-from lms.certificates.once import insert_unless_taken
+from lms.unique_insert import insert_unless_taken
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.learning.models import Enrollment, EnrollmentStatus
 from lms.media.storage import NotFound as StorageNotFound
-from lms.media.storage import Readable, Storage, make_storage
+from lms.media.storage import Readable, current_storage
 from lms.permissions import certificates as certificate_permissions
 from lms.permissions import ensure_enrollment_owner
 
@@ -218,7 +218,7 @@ def pdf_for_download(actor: User, certificate: Certificate) -> PdfSource | None:
         raise errors.CertificateRevoked()
     if certificate.pdf_key is None:
         return None
-    store = storage()
+    store = current_storage()
     direct = store.presigned_get(certificate.pdf_key, expires=PDF_LINK_SECONDS)
     if direct:
         return PdfSource(url=direct)
@@ -229,12 +229,6 @@ def pdf_for_download(actor: User, certificate: Certificate) -> PdfSource | None:
         return None
 
 
-def storage() -> Storage:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    cached = app.extensions.get("alur.certificates.storage")
-    if cached is None:
-        cached = app.extensions["alur.certificates.storage"] = make_storage(app.config)
-    return cached
 
 
 def pdf_key(certificate: Certificate) -> str:
@@ -249,7 +243,7 @@ def store_pdf(certificate_id: int) -> Certificate | None:
         return None
     data = pdf.render_pdf(certificate)
     key = pdf_key(certificate)
-    storage().save(key, io.BytesIO(data), "application/pdf")
+    current_storage().save(key, io.BytesIO(data), "application/pdf")
     certificate.pdf_key = key
     certificate.pdf_rendered_at = utcnow()
     db.session.flush()

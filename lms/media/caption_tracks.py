@@ -19,6 +19,7 @@ from lms.media import services
 from lms.media.captions import InvalidCaptions, validate_language, validate_webvtt
 from lms.media.errors import CaptionFileTooLarge, InvalidCaptionFile
 from lms.media.models import AssetStatus, Caption, VideoAsset
+from lms.media.storage import current_storage
 from lms.permissions import media as media_permissions
 
 MAX_CAPTION_BYTES = 1024 * 1024  # an hour of dense captions is about 100 KB
@@ -72,7 +73,7 @@ def store_captions(actor: User, asset: VideoAsset, language: str,
         db.session.add(caption)
         db.session.flush()
         services.note_written(key)  # a new object: removed again if this is rolled back
-    services.storage().save(key, io.BytesIO(text.encode("utf-8")), "text/vtt")
+    current_storage().save(key, io.BytesIO(text.encode("utf-8")), "text/vtt")
     audit.record(actor, "captions.uploaded", "video_asset", asset.id, language=language,
                  cues=len(cues))
     return caption

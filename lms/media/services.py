@@ -38,8 +38,7 @@ from lms.media import rules
 from lms.media.errors import InvalidVideo, MissingFile, UploadNotReceived, VideoTooLarge
 from lms.media.models import AssetStatus, VideoAsset
 from lms.media.probe import InvalidMedia, VideoInfo, probe_video
-from lms.media.storage import CHUNK_SIZE, NotFound as StorageNotFound, Storage, \
-    UploadTooLarge, make_storage
+from lms.media.storage import CHUNK_SIZE, NotFound as StorageNotFound, UploadTooLarge, current_storage
 
 from lms.permissions import media as media_permissions
 log = logging.getLogger(__name__)
@@ -66,13 +65,6 @@ class DirectUpload:
 
 # --- configuration ------------------------------------------------------------------------
 
-def storage() -> Storage:
-    """The configured media storage, built once per app (boto3 clients are not free)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    cached = app.extensions.get("alur.media.storage")
-    if cached is None:
-        cached = app.extensions["alur.media.storage"] = make_storage(app.config)
-    return cached
 
 
 def upload_limit_mb() -> int:
@@ -86,7 +78,7 @@ def upload_limit_bytes() -> int:
 def direct_uploads_supported() -> bool:
     """Whether the browser can post sources straight to the store (S3) instead of the app.
     Presigning is computed locally, so asking costs no round trip."""
-    return storage().presigned_post("sources/capability-check", 1, expires=60) is not None
+    return current_storage().presigned_post("sources/capability-check", 1, expires=60) is not None
 
 
 @contextmanager
@@ -149,7 +141,7 @@ def delete_after_commit(name: str, folder: bool = True) -> None:
 def _store_file(key: str, path: Path) -> int:
     note_written(key)
     with path.open("rb") as handle:
-        return storage().save(key, handle)
+        return current_storage().save(key, handle)
 
 
 def settle_objects_after_commit(session: Session) -> None:
@@ -171,7 +163,7 @@ def settle_objects_after_rollback(session: Session) -> None:
 
 def _delete_objects(objects: Iterable[tuple[str, bool]]) -> None:
     try:
-        store = storage()
+        store = current_storage()
     except RuntimeError:  # no app context: nothing was stored through this module
         return
     for name, folder in objects:
@@ -201,7 +193,8 @@ def module_assets(module: Module) -> list[VideoAsset]:
 
 
 def playable_asset(module: Module) -> VideoAsset | None:
-    """The asset the module plays: its newest ready one (the pacing gate agrees)."""
+    """The asset the module plays: its newest ready one. Sessions, the player and the
+    staff pages all ask here."""
     return db.session.scalar(
         select(VideoAsset).where(VideoAsset.module_id == module.id,
                                  VideoAsset.status == AssetStatus.READY)
@@ -299,7 +292,7 @@ def start_direct_upload(actor: User, module: Module, filename: str, size: int,
     if not direct_uploads_supported():
         return None
     asset = _new_asset(actor, module, filename, AssetStatus.AWAITING_UPLOAD)
-    post = storage().presigned_post(asset.source_key, upload_limit_bytes(),
+    post = current_storage().presigned_post(asset.source_key, upload_limit_bytes(),
                                     expires=PRESIGNED_UPLOAD_SECONDS,
                                     content_type=content_type or None)
     assert post is not None  # direct_uploads_supported() said so
@@ -317,7 +310,7 @@ def complete_direct_upload(actor: User, asset: VideoAsset) -> VideoAsset:
     media_permissions.ensure_may_manage_asset(actor, asset)
     if asset.status != AssetStatus.AWAITING_UPLOAD:
         return asset
-    store = storage()
+    store = current_storage()
     try:
         size = store.verify_size(asset.source_key, upload_limit_bytes())
     except StorageNotFound:

@@ -19,7 +19,7 @@ from lms.extensions import db, task_queue
 from lms.media import processing, services
 from lms.media.models import VideoAsset
 from lms.media.probe import InvalidMedia
-from lms.media.storage import NotFound as StorageNotFound, Storage, StorageError
+from lms.media.storage import NotFound as StorageNotFound, Storage, StorageError, current_storage
 from lms.media.transcode import TranscodeFailed
 from lms.tasks import app_task
 
@@ -95,7 +95,7 @@ def run_transcode(asset_id: int, final_attempt: bool = True) -> str:
     db.session.commit()
     if claimed is None:
         return "skipped"
-    store = services.storage()
+    store = current_storage()
     try:
         with services.work_dir() as scratch:
             info, result = processing.produce_ladder(store, claimed, scratch,

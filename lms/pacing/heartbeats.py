@@ -29,7 +29,7 @@ from lms.errors import AlurError
 from lms.extensions import db
 from lms.learning import completion, deadlines, progression
 from lms.learning.models import Enrollment
-from lms.pacing import attendance, queries, rules, state
+from lms.pacing import attendance, queries, rules, stored_state
 from lms.pacing.errors import AheadOfFrontier, DeadlinePassed, InvalidHeartbeat, SessionEnded
 from lms.pacing.models import EvidenceKind, PlaybackSession, SessionKind
 from lms.pacing.rules_common import finite
@@ -160,11 +160,11 @@ def _apply_video(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdict:
     beat = rules.Heartbeat(position=_number(_field(body, "position")),
                            playing=_field(body, "playing"),
                            rate=_number(_field(body, "rate")), seq=_seq(_field(body, "seq")))
-    before = state.video_state(row)
+    before = stored_state.video_state(row)
     if blocked:
         return _Verdict(ATTENDANCE_REQUIRED, before.frontier, before.completed,
                         detail="daily attendance not verified")
-    result = rules.apply_heartbeat(before, state.session_state(row), beat, now,
+    result = rules.apply_heartbeat(before, stored_state.session_state(row), beat, now,
                                    duration=row.target_seconds,
                                    segment_seconds=row.segment_seconds,
                                    finish_by=_finish_by(row, now))
@@ -173,19 +173,19 @@ def _apply_video(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdict:
         decision.outcome.value, decision.frontier, decision.completed,
         decision.newly_completed, decision.credited_seconds, decision.counted_wall_seconds,
         _video_detail(row, before, result, _finite(beat.position), body, beat.seq),
-        progress=None if result.progress is before else state.video_values(result.progress),
-        session=state.session_values(row, result.session))
+        progress=None if result.progress is before else stored_state.video_values(result.progress),
+        session=stored_state.session_values(row, result.session))
 
 
 def _apply_reading(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdict:
     beat = rules.ReadingHeartbeat(visible=_field(body, "visible"), seq=_seq(_field(body, "seq")))
-    before = state.reading_state(row)
+    before = stored_state.reading_state(row)
     target = row.target_seconds
     done_before = min(before.counted_seconds, target)
     if blocked:
         return _Verdict(ATTENDANCE_REQUIRED, done_before, before.completed,
                         detail="daily attendance not verified")
-    result = rules.apply_reading_heartbeat(before, state.session_state(row), beat, now,
+    result = rules.apply_reading_heartbeat(before, stored_state.session_state(row), beat, now,
                                            min_dwell_seconds=target,
                                            finish_by=_finish_by(row, now))
     decision = result.decision
@@ -195,8 +195,8 @@ def _apply_reading(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdic
         done - done_before, decision.counted_wall_seconds,
         _refusal_detail(decision.outcome, row, body, beat.seq),
         progress=None if result.progress is before
-        else state.reading_values(result.progress, target),
-        session=state.session_values(row, result.session))
+        else stored_state.reading_values(result.progress, target),
+        session=stored_state.session_values(row, result.session))
 
 
 def _refusal(outcome: str, row: Row, frontier: float) -> AlurError | None:

@@ -22,8 +22,9 @@ from lms.extensions import db
 from lms.learning import completion
 from lms.learning import deadlines
 from lms.learning.models import Enrollment, ModuleProgress
-from lms.media.models import AssetStatus, Caption, VideoAsset
-from lms.pacing import attendance, rules, state
+from lms.media.models import Caption, VideoAsset
+from lms.media.services import playable_asset
+from lms.pacing import attendance, rules, stored_state
 from lms.pacing.errors import MediaNotReady, NotPlayable
 from lms.pacing.models import EndReason, PlaybackSession, SessionKind
 
@@ -68,25 +69,17 @@ def owner_enrollment(user: User, module_id: int) -> tuple[Enrollment, Module]:
     return enrollment, module
 
 
-def ready_asset(module: Module) -> VideoAsset | None:
-    """The asset a video module plays: its newest ready one."""
-    return db.session.scalar(
-        select(VideoAsset).where(VideoAsset.module_id == module.id,
-                                 VideoAsset.status == AssetStatus.READY)
-        .order_by(VideoAsset.id.desc()).limit(1))
-
-
 def _media_for(module: Module) -> tuple[VideoAsset | None, float, float, str]:
     """(asset, target seconds, segment seconds, kind) of a playable module."""
     if module.kind == ModuleKind.VIDEO:
-        asset = ready_asset(module)
+        asset = playable_asset(module)
         duration = (asset.duration_seconds or module.duration_seconds) if asset else None
         if asset is None or not duration or duration <= 0:
             raise MediaNotReady()
         return asset, float(duration), float(asset.segment_seconds or rules.SEGMENT_SECONDS), \
             SessionKind.VIDEO
     if module.kind == ModuleKind.READING:
-        return None, state.reading_target(module.body, module.min_dwell_seconds), \
+        return None, stored_state.reading_target(module.body, module.min_dwell_seconds), \
             rules.SEGMENT_SECONDS, SessionKind.READING
     raise NotPlayable()
 
@@ -131,7 +124,7 @@ def open_session(user: User, module_id: int, client: ClientInfo = ClientInfo()) 
     db.session.flush()
 
     if kind == SessionKind.VIDEO:
-        video = state.video_state(progress)
+        video = stored_state.video_state(progress)
         resume_at, frontier = rules.resume_position(video, target), video.frontier
     else:
         resume_at, frontier = 0.0, progress.frontier_seconds or 0.0

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from lms import permissions
 from lms.accounts.models import User
 from lms.catalog.models import Course
-from lms.certificates.once import insert_unless_taken
+from lms.unique_insert import insert_unless_taken
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.learning.models import Enrollment, EnrollmentStatus
