@@ -69,12 +69,12 @@ from lms.pacing.rules_video import (
     Heartbeat,
     HeartbeatDecision,
     HeartbeatResult,
-    VideoProgress,
     apply_heartbeat,
     resume_position,
     skip_tolerance_seconds,
     video_complete,
 )
+from lms.pacing.rules_video_progress import VideoProgress
 
 __all__ = [
     # constants
