@@ -6,15 +6,7 @@ from datetime import datetime, timedelta
 
 from lms.learning.errors import DeadlinePassed
 from lms.learning.models import Enrollment, EnrollmentStatus
-from lms.localtime import require_aware
-
-
-def deadline_passed(finish_by: datetime | None, now: datetime) -> bool:
-    """Strictly after the finish-by instant, nothing is credited."""
-    if finish_by is None:
-        return False
-    require_aware(finish_by, "finish_by")
-    return now > finish_by
+from lms.learning.rules_deadlines import deadline_passed
 
 
 def effective_finish_by(status: str, finish_by: datetime | None,

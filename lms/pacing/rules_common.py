@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from lms.learning.deadlines import deadline_passed  # noqa: F401 (the pacing rules apply it)
+from lms.learning.rules_deadlines import deadline_passed  # noqa: F401 (the pacing rules apply it)
 from lms.localtime import require_aware
 
 # --- Tolerances (the numbers a payer has to trust; docs/pacing-rules.md explains each) -------
