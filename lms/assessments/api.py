@@ -1,4 +1,4 @@
-"""Assessment endpoints of the JSON API (CONTRACT.md): attempts, submitting answers, and
+"""Assessment endpoints of the JSON API (docs/http-api.md): attempts, submitting answers, and
 skill-task hand-ins. Nothing answered before submission says which option is right."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pacing endpoints of the JSON API (CONTRACT.md): playback sessions and heartbeats."""
+"""Pacing endpoints of the JSON API (docs/http-api.md): playback sessions and heartbeats."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for

@@ -72,6 +72,8 @@ class HeartbeatOutcome(StrEnum):
     INVALID_HEARTBEAT = "invalid_heartbeat"  # NaN, negative, absurd rate...: state unchanged
     SESSION_ENDED = "session_ended"  # the session was closed or replaced: state unchanged
     DEADLINE_PASSED = "deadline_passed"  # after the enrollment's finish-by: nothing credited
+    # Decided before the rules run: today's verification is missing where it is required.
+    ATTENDANCE_REQUIRED = "attendance_required"
 
 
 @dataclass(frozen=True, slots=True)
