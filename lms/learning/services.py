@@ -160,6 +160,15 @@ def learner_enrollments(user: User) -> list[Enrollment]:
         .order_by(Enrollment.enrolled_at.desc())))
 
 
+def enrollment_in(user: User | None, course: Course) -> Enrollment | None:
+    """The signed-in learner's latest enrollment in the course, if any."""
+    if not permissions.is_signed_in(user):
+        return None
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+        .order_by(Enrollment.enrolled_at.desc()).limit(1))
+
+
 def get_enrollment_for(user: User, enrollment_id: int) -> Enrollment:
     """Raises NotFound for a missing enrollment or another learner's."""
     return permissions.ensure_enrollment_owner(user, db.session.get(Enrollment, enrollment_id))

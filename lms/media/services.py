@@ -175,6 +175,15 @@ def _delete_objects(objects: Iterable[tuple[str, bool]]) -> None:
 
 # --- loading --------------------------------------------------------------------------------
 
+def managed_video_module(actor: User | None, module_id: int | None) -> Module | None:
+    """The module whose video page the actor manages, or None (for a refusal that must still
+    answer, such as a body too large, without saying whether the module exists)."""
+    module = db.session.get(Module, module_id) if module_id else None
+    if module is None or not media_permissions.may_manage_module_video(actor, module):
+        return None
+    return module
+
+
 def get_video_module(actor: User, module_id: int) -> Module:
     """Raises NotFound (module_not_found) and NotAVideoModule (see lms.media.rules)."""
     module = db.session.get(Module, module_id)

@@ -13,12 +13,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.catalog.models import Module
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.media import caption_tracks, errors, rules, services
 from lms.media.forms import CaptionForm, ConfirmForm, VideoUploadForm
 from lms.media.models import VideoAsset
 from lms.media.presenters import asset_status, status_label
-from lms.permissions import media as media_permissions
 from lms.transactions import discard_changes
 
 bp = Blueprint("media", __name__)
@@ -40,9 +38,8 @@ def upload_too_large(error):
     discard_changes()
     if _wants_json():
         return jsonify(refusal.payload()), 413
-    module_id = (request.view_args or {}).get("module_id")
-    module = db.session.get(Module, module_id) if module_id else None
-    if module is None or not media_permissions.may_manage_module_video(current_user, module):
+    module = services.managed_video_module(current_user, (request.view_args or {}).get("module_id"))
+    if module is None:
         return render_template("errors/generic.html", status=413, code=refusal.code,
                                message=str(refusal.message), extra={}), 413
     form = VideoUploadForm(formdata=None)
