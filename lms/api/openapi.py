@@ -51,7 +51,7 @@ def nullable(schema: dict) -> dict:
 
 
 def text(max_length: int) -> dict:
-    """Text as `lms.api.body.text_field` reads it: not blank, at most `max_length` characters."""
+    """Text as `lms.api.json_body.text_field` reads it: not blank, at most `max_length` characters."""
     return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}
 
 

@@ -6,13 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.assessments import rules, skills
+from lms.assessments import skills
 from lms.assessments.errors import AlreadyGraded
 from lms.assessments.forms import GradeForm
 from lms.assessments.models import SubmissionStatus
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.http import page_arg
+from lms.permissions import assessments as assessment_permissions
+from lms.transactions import discard_changes
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
 STATUS_FILTERS = (*SubmissionStatus.ALL, "all")
@@ -21,7 +22,7 @@ STATUS_FILTERS = (*SubmissionStatus.ALL, "all")
 @bp.before_request
 @login_required
 def require_staff():
-    rules.ensure_grading_staff(current_user)
+    assessment_permissions.ensure_grading_staff(current_user)
 
 
 @bp.get("/")
@@ -43,11 +44,10 @@ def submission(submission_id: int):
         try:
             skills.grade(current_user, item, form.decision.data, form.feedback.data)
         except (Invalid, AlreadyGraded) as error:
-            db.session.rollback()
+            discard_changes()
             form.feedback.errors.append(str(error.message))
             status = error.status
         else:
-            db.session.commit()
             flash(_("Your answer was sent to %(name)s.", name=item.enrollment.user.name),
                   "success")
             return redirect(url_for("grading.queue"))

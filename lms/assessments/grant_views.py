@@ -9,11 +9,9 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.accounts.models import Role
 from lms.assessments import grants
-from lms.catalog.models import Module
-from lms.errors import Conflict, Invalid, NotFound
-from lms.extensions import db
+from lms.errors import Conflict, Invalid
 from lms.http import page_arg
-from lms.learning.models import Enrollment
+from lms.transactions import discard_changes
 
 bp = Blueprint("attempt_grants", __name__, url_prefix="/grading/attempts")
 
@@ -39,19 +37,14 @@ def stuck():
 
 @bp.post("/<int:enrollment_id>/modules/<int:module_id>")
 def grant(enrollment_id: int, module_id: int):
-    # Ids past 32 bits never get here: lms.converters bounds every <int:...> in a URL.
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    module = db.session.get(Module, module_id)
-    if enrollment is None or module is None:
-        raise NotFound()
+    enrollment, module = grants.load_for_grant(current_user, enrollment_id, module_id)
     reason = request.form.get("reason", "")
     try:
         grants.grant_extra_attempt(current_user, enrollment, module, reason)
     except (Invalid, Conflict) as error:
-        db.session.rollback()
+        discard_changes()
         return _listing(error.message, (enrollment_id, module_id), reason[:grants.MAX_REASON],
                         error.status)
-    db.session.commit()
     flash(_("%(name)s may now make one more attempt at “%(quiz)s”.",
             name=enrollment.user.name, quiz=module.title), "success")
     return redirect(url_for("attempt_grants.stuck", page=page_arg()))

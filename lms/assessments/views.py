@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from lms.assessments import errors, panels, quizzes, rules, skills
+from lms.assessments import errors, presenters, quizzes, rules, skills
 from lms.assessments.forms import FileSubmissionForm, LinkSubmissionForm, StartAttemptForm
 from lms.errors import AlurError, Invalid
-from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
+from lms.transactions import discard_changes
 
 bp = Blueprint("assessments", __name__)
 
@@ -24,18 +24,18 @@ EXPLAINED = (errors.NoAttemptsLeft, errors.AlreadyCompleted, errors.DeadlinePass
 
 
 @bp.app_template_global()
-def quiz_panel(enrollment, module) -> panels.QuizPanel:
-    return panels.quiz_panel(enrollment, module)
+def quiz_panel(enrollment, module) -> presenters.QuizPanel:
+    return presenters.quiz_panel(enrollment, module)
 
 
 @bp.app_template_global()
-def skill_panel(enrollment, module) -> panels.SkillPanel:
-    return panels.skill_panel(enrollment, module)
+def skill_panel(enrollment, module) -> presenters.SkillPanel:
+    return presenters.skill_panel(enrollment, module)
 
 
 @bp.app_template_global()
-def assessment_scores(enrollment) -> panels.Scores:
-    return panels.assessment_scores(enrollment)
+def assessment_scores(enrollment) -> presenters.Scores:
+    return presenters.assessment_scores(enrollment)
 
 
 @bp.app_template_global()
@@ -54,7 +54,7 @@ def limit_hand_in_size(endpoint: str | None, values: dict | None) -> None:
 
 
 def _problem(error: AlurError, enrollment_id: int, module_id: int, attempt_id: int | None = None):
-    db.session.rollback()
+    discard_changes()
     return render_template("assessments/problem.html", error=error, enrollment_id=enrollment_id,
                            module_id=module_id, attempt_id=attempt_id), error.status
 
@@ -67,14 +67,13 @@ def start_attempt(enrollment_id: int, module_id: int):
         attempt, _created = quizzes.start_attempt(current_user, enrollment, module)
     except EXPLAINED as error:
         return _problem(error, enrollment.id, module.id)
-    db.session.commit()
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
 
 
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
-    view = panels.attempt_view(current_user, attempt_id)
+    view = presenters.attempt_view(current_user, attempt_id)
     return render_template("assessments/attempt.html", view=view,
                            enrollment=view.attempt.enrollment, module=view.attempt.module)
 
@@ -88,7 +87,6 @@ def submit_attempt(attempt_id: int):
         graded = quizzes.submit_attempt(current_user, attempt, answers)
     except EXPLAINED as error:
         return _problem(error, attempt.enrollment_id, attempt.module_id, attempt.id)
-    db.session.commit()
     if graded.attempt.enrollment.status == EnrollmentStatus.COMPLETED:
         flash(_("Well done: you have completed the course."), "success")
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
@@ -111,7 +109,6 @@ def submit_skill_task(enrollment_id: int, module_id: int):
                                    note=note)
     except EXPLAINED as error:
         return _problem(error, enrollment.id, module.id)
-    db.session.commit()
     flash(_("Your work was handed in (submission %(n)d). The provider will review it and "
             "write feedback.", n=submission.number), "success")
     return redirect(url_for("learning.module", enrollment_id=enrollment.id, module_id=module.id))

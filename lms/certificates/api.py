@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from lms.api.openapi import ERROR, id_parameter, register_paths
 from lms.certificates import services
 from lms.certificates.models import Certificate
-from lms.extensions import db
 from lms.learning import services as learning
 
 bp = Blueprint("certificates", __name__)
@@ -69,7 +68,6 @@ def get_for_enrollment(enrollment_id: int):
 def issue_for_enrollment(enrollment_id: int):
     enrollment = learning.get_enrollment_for(current_user, enrollment_id)
     certificate = services.request_certificate(current_user, enrollment)
-    db.session.commit()
     return _uncached(jsonify(holder_record(certificate)))
 
 

@@ -10,11 +10,10 @@ from flask import Blueprint, jsonify, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.api.body import json_object, text_field
+from lms.api.json_body import json_object, text_field
 from lms.api.openapi import (BOOL, INT, NUM, STR, Configured, _json, body_of, nullable, op,
                              record, register_paths, text)
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.media import services
 from lms.media.presenters import asset_status
 
@@ -41,7 +40,6 @@ def start_video_upload(module_id: int):
     size = _size_field(body)
     content_type = text_field(body, "content_type", 100, required=False)
     upload = services.start_direct_upload(current_user, module, filename, size, content_type)
-    db.session.commit()
     if upload is None:
         return jsonify({"method": "multipart", "max_bytes": services.upload_limit_bytes(),
                         "url": url_for("media.upload", module_id=module.id),
@@ -56,12 +54,7 @@ def start_video_upload(module_id: int):
 @login_required
 def complete_video_upload(asset_id: int):
     asset = services.get_asset(current_user, asset_id)
-    try:
-        asset = services.complete_direct_upload(current_user, asset)
-    except (services.InvalidVideo, services.VideoTooLarge):
-        db.session.commit()  # the refused upload's asset and object go; the error still answers
-        raise
-    db.session.commit()
+    asset = services.complete_direct_upload(current_user, asset)
     return jsonify(asset_status(asset))
 
 

@@ -1,4 +1,4 @@
-"""Pacing endpoints of the JSON API (CONTRACT.md): playback sessions and heartbeats."""
+"""Pacing endpoints of the JSON API (docs/http-api.md): playback sessions and heartbeats."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from lms.api.openapi import (BOOL, INT, NUM, STR, _json, _obj, nullable, op, record,
                              register_paths)
-from lms.extensions import db
 from lms.pacing import heartbeats, rules, sessions
 from lms.pacing.models import SessionKind
 from lms.security import request_caller
@@ -49,10 +48,7 @@ def open_session(module_id: int):
     client = sessions.ClientInfo(ip=request.remote_addr or "",
                                  user_agent=request.headers.get("User-Agent", ""))
     opened = sessions.open_session(current_user, module_id, client)
-    # Read before the commit expires the rows: reading after it would reload each of them.
-    payload = _opened_json(opened)
-    db.session.commit()
-    return jsonify(payload), 201
+    return jsonify(_opened_json(opened)), 201
 
 
 def _heartbeat_body() -> object:
@@ -65,12 +61,10 @@ def _heartbeat_body() -> object:
 def heartbeat(session_id: int):
     # No login_required: the caller's claim is checked in the query that locks the session.
     answer = heartbeats.record_heartbeat(request_caller(), session_id, _heartbeat_body())
-    payload = None if answer.error is not None else _answer_json(answer)
-    # The evidence of a refused heartbeat is kept too: commit first, then answer the refusal.
-    db.session.commit()
     if answer.error is not None:
-        raise answer.error
-    return jsonify(payload)
+        # The evidence of a refused heartbeat is kept too.
+        raise answer.error.keeping_changes()
+    return jsonify(_answer_json(answer))
 
 
 def _answer_json(answer: heartbeats.HeartbeatAnswer) -> dict:

@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 
 from lms.catalog import services as catalog
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import page_arg
 from lms.learning import services as learning
 from lms.reviews import services
 from lms.reviews.forms import RatingForm
+from lms.transactions import discard_changes
 
 bp = Blueprint("reviews", __name__)
 
@@ -31,11 +31,10 @@ def rate(enrollment_id: int):
         try:
             services.rate_course(current_user, enrollment, form.stars.data, form.review.data)
         except AlurError as error:
-            db.session.rollback()
+            discard_changes()
             form.review.errors.append(str(error.message))
             status = error.status
         else:
-            db.session.commit()
             flash(_("Thank you for rating the course."), "success")
             return redirect(url_for("certificates.mine", enrollment_id=enrollment.id))
     elif form.is_submitted():
