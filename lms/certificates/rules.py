@@ -8,6 +8,7 @@ from lms.certificates.models import Certificate
 from lms.errors import AlurError, Conflict, Forbidden, Gone, Invalid, NotFound
 from lms.learning.models import Enrollment, EnrollmentStatus
 from lms.permissions import ensure_admin, is_admin
+from lms.verification.models import CompletionStatus
 
 MIN_REASON = 5
 MAX_REASON = 1000
@@ -66,6 +67,18 @@ def ensure_completed(enrollment: Enrollment) -> None:
     """Raises NotCompleted (409) unless the enrollment's course is completed."""
     if enrollment.status != EnrollmentStatus.COMPLETED:
         raise NotCompleted()
+
+
+class CompletionNotVerified(Conflict):
+    code = "completion_not_verified"
+    default_message = _l("Your completion is still being checked. The certificate follows once "
+                         "it is verified.")
+
+
+def ensure_verified(completion_status: str) -> None:
+    """Raises CompletionNotVerified (409) unless the completion review verified it."""
+    if completion_status != CompletionStatus.VERIFIED:
+        raise CompletionNotVerified()
 
 
 def may_download(user: User | None, certificate: Certificate) -> bool:
