@@ -44,6 +44,9 @@ class Completion(db.Model):
     provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
     status: Mapped[str] = mapped_column(String(12), default=CompletionStatus.PENDING)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who completed it (the learner, or staff grading the last skill task): an automatic
+    # verification acts on their behalf.
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # [{"code": ..., "detail": ...}, ...] as the checks raised them.
@@ -58,6 +61,7 @@ class Completion(db.Model):
 
     enrollment: Mapped[Enrollment] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
     course: Mapped[Course] = relationship()
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 

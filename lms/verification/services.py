@@ -60,9 +60,11 @@ def is_verified(enrollment: Enrollment) -> bool:
     return completion_status(enrollment) == CompletionStatus.VERIFIED
 
 
-def open_completion(enrollment: Enrollment, now: datetime) -> Completion:
+def open_completion(enrollment: Enrollment, now: datetime,
+                    actor: User | None = None) -> Completion:
     """The enrollment's completion, inserted pending if there is none (once, under races)."""
     inserted = insert_unless_taken(Completion.__table__, {
+        "completed_by_id": actor.id if actor is not None else None,
         "enrollment_id": enrollment.id, "user_id": enrollment.user_id,
         "course_id": enrollment.course_id, "provider_id": enrollment.course.provider_id,
         "status": CompletionStatus.PENDING, "completed_at": enrollment.completed_at or now,
@@ -77,7 +79,7 @@ def open_completion(enrollment: Enrollment, now: datetime) -> Completion:
 @signals.course_completed.connect
 def open_on_course_completed(enrollment: Enrollment, actor: User | None = None,
                              now: datetime | None = None, **_extra: object) -> None:
-    open_completion(enrollment, now or utcnow())
+    open_completion(enrollment, now or utcnow(), actor)
 
 
 def summary_of(completion: Completion) -> EvidenceSummary:
@@ -115,7 +117,7 @@ def check_completion(completion_id: int, now: datetime | None = None) -> Complet
     audit.record(None, "completion.checked", "completion", completion.id,
                  status=completion.status, flags=completion.flag_codes)
     if completion.status == CompletionStatus.VERIFIED:
-        signals.completion_verified.send(completion, actor=None, now=now)
+        signals.completion_verified.send(completion, actor=completion.completed_by, now=now)
     return completion
 
 
