@@ -71,30 +71,43 @@ def overlapping_sessions(summary: EvidenceSummary, limits: Thresholds) -> Flag |
                 {"overlap": round(overlap), "turns": turns})
 
 
-def _intervals(beats: Iterable[BeatFacts]) -> list[tuple[float, float | None]]:
-    """(seconds since the previous beat, position advance) for consecutive playing beats."""
-    out: list[tuple[float, float | None]] = []
+Interval = tuple[float, "float | None"] | None  # None: a pause broke the run
+
+
+def _intervals(beats: Iterable[BeatFacts]) -> list[Interval]:
+    """(seconds since the previous beat, position advance) for consecutive playing beats; a
+    pause in between appears as None."""
+    out: list[Interval] = []
     previous: BeatFacts | None = None
     for beat in beats:
-        if previous is not None and beat.playing and previous.playing:
+        if not beat.playing:
+            if previous is not None:
+                out.append(None)
+            previous = None
+            continue
+        if previous is not None:
             advance = None if beat.position is None or previous.position is None \
                 else beat.position - previous.position
             out.append((_seconds(previous.at, beat.at), advance))
-        previous = beat if beat.playing else None
+        previous = beat
     return out
 
 
-def _longest_exact_run(pairs: list[tuple[float, float | None]], jitter: float) -> int:
+def _longest_exact_run(pairs: list[Interval], jitter: float) -> int:
     """The longest run of consecutive intervals equal (within `jitter`) in both wall time and
     position advance to the run's first one."""
     best = run = 0
     anchor: tuple[float, float | None] | None = None
-    for interval, advance in pairs:
+    for pair in pairs:
+        if pair is None:
+            anchor, run = None, 0
+            continue
+        interval, advance = pair
         if anchor is not None and abs(interval - anchor[0]) <= jitter and (
                 advance is None or anchor[1] is None or abs(advance - anchor[1]) <= jitter):
             run += 1
         else:
-            anchor, run = (interval, advance), 1
+            anchor, run = pair, 1
         best = max(best, run)
     return best
 
@@ -110,7 +123,8 @@ def machine_regular_heartbeats(summary: EvidenceSummary, limits: Thresholds) -> 
         run = _longest_exact_run(pairs, limits.regular_jitter_seconds)
         if run > longest:
             longest = run
-            spread = statistics.pstdev([p[0] for p in pairs]) if len(pairs) > 1 else 0.0
+            times = [p[0] for p in pairs if p is not None]
+            spread = statistics.pstdev(times) if len(times) > 1 else 0.0
     if longest < limits.regular_run_beats:
         return None
     return Flag(MACHINE_REGULAR_HEARTBEATS,
