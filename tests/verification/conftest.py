@@ -25,10 +25,11 @@ def video_course(app, clock):
 
 
 def enrolled_player(app, clock, course, device_id: str = "", learner=None) -> Player:
-    """A learner enrolled in `course` with their own client, signed in, whose player sends
-    `device_id` when it opens a session."""
-    learner = learner or factories.learner()
-    factories.enrollment(learner, course)
+    """A learner enrolled in `course` (a new one unless `learner` is given) with a client of
+    their own, signed in, whose player sends `device_id` when it opens a session."""
+    if learner is None:  # a second device of a learner already enrolled
+        learner = factories.learner()
+        factories.enrollment(learner, course)
     client = app.test_client()
     response = client.post("/login", data={"email": learner.email,
                                            "password": factories.PASSWORD})
