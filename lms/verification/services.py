@@ -218,6 +218,13 @@ def status_counts(actor: User) -> dict[str, int]:
     return counts
 
 
+def flagged_count(actor: User) -> int:
+    """How many completions wait for an admin (the admin menu's badge)."""
+    rules.ensure_may_review_completions(actor)
+    return db.session.scalar(select(func.count()).select_from(Completion)
+                             .where(Completion.status == CompletionStatus.FLAGGED)) or 0
+
+
 def encode_cursor(completion: Completion) -> str:
     raw = f"{completion.completed_at.isoformat()}|{completion.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")

@@ -31,7 +31,7 @@ def completion_of(enrollment) -> Completion | None:
 def flagged_completions_count() -> int:
     if not rules.may_review_completions(current_user):
         return 0
-    return services.status_counts(current_user)[CompletionStatus.FLAGGED]
+    return services.flagged_count(current_user)
 
 
 bp.add_app_template_global(presenters.learner_status_text, "completion_status_text")
