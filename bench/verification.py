@@ -36,7 +36,7 @@ from lms.extensions import db  # noqa: E402
 from lms.learning.models import Enrollment, EnrollmentStatus  # noqa: E402
 from lms.pacing.models import PacingEvidence, PlaybackSession  # noqa: E402
 from lms.verification import services  # noqa: E402
-from lms.verification.models import Completion, CompletionStatus  # noqa: E402
+from lms.verification.models import Completion  # noqa: E402
 
 PASSWORD = "bench-password"
 MODULES, MODULE_SECONDS, BEAT, SEGMENT = 9, 3600, 10.0, 6.0
