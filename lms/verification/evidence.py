@@ -68,25 +68,28 @@ def load_summary(enrollment: Enrollment, attendance_required: bool,
     rows = db.session.execute(
         select(e.session_id, e.kind, e.at, e.position, e.active, e.outcome, e.segment_index,
                e.credited_seconds, e.wall_seconds)
-        .where(e.enrollment_id == enrollment.id).order_by(e.id)).all()
+        .where(e.enrollment_id == enrollment.id).order_by(e.id)).tuples().all()
     last_seen: dict[int, object] = {}
     beats: list[BeatFacts] = []
     segments: list[SegmentFacts] = []
     study_days = set()
     zone = enrollment.user.timezone
-    for r in rows:
-        seen = last_seen.get(r.session_id)
-        if seen is None or r.at > seen:
-            last_seen[r.session_id] = r.at
-        if r.kind == EvidenceKind.SEGMENT:
-            segments.append(SegmentFacts(r.session_id, r.at, r.segment_index or 0,
-                                         r.outcome == SegmentOutcome.SERVED))
+    segment_kind, heartbeat_kind, served = (EvidenceKind.SEGMENT, EvidenceKind.HEARTBEAT,
+                                            SegmentOutcome.SERVED)
+    # Plain tuples: a 9-hour course has some 9,000 rows, and attribute lookups add up.
+    for sid, kind, at, position, active, outcome, index, credited, wall in rows:
+        seen = last_seen.get(sid)
+        if seen is None or at > seen:
+            last_seen[sid] = at
+        if kind == segment_kind:
+            segments.append(SegmentFacts(sid, at, index or 0, outcome == served))
             continue
-        if r.outcome == ACCEPTED and ((r.credited_seconds or 0) > 0 or (r.wall_seconds or 0) > 0):
-            study_days.add(local_study_date(zone, r.at))
-        if r.kind == EvidenceKind.HEARTBEAT:
-            beats.append(BeatFacts(r.session_id, r.at, r.position, bool(r.active), r.outcome,
-                                   r.credited_seconds or 0.0, r.wall_seconds or 0.0))
+        if attendance_required and outcome == ACCEPTED and ((credited or 0) > 0
+                                                            or (wall or 0) > 0):
+            study_days.add(local_study_date(zone, at))
+        if kind == heartbeat_kind:
+            beats.append(BeatFacts(sid, at, position, bool(active), outcome, credited or 0.0,
+                                   wall or 0.0))
     sessions = _sessions(enrollment.id, last_seen)
     attended = frozenset(db.session.scalars(
         select(AttendanceVerification.local_date)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import joinedload
 
 from lms import signals
 from lms.accounts.models import User
@@ -190,7 +191,9 @@ def clean_filter(status: str | None, flag: str | None, provider: str | None,
 
 
 def _queue_query(wanted: QueueFilter) -> Select:
-    query = select(Completion)
+    # The page shows each learner and course: load them with the page, not one by one.
+    query = select(Completion).options(joinedload(Completion.user),
+                                       joinedload(Completion.course))
     if wanted.status != "all":
         query = query.where(Completion.status == wanted.status)
     if wanted.flag:

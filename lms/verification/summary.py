@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SessionFacts:
     session_id: int
     module_id: int
@@ -34,7 +34,7 @@ class SessionFacts:
         return (self.ip, self.user_agent) == (other.ip, other.user_agent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BeatFacts:
     session_id: int
     at: datetime
@@ -45,7 +45,7 @@ class BeatFacts:
     wall_seconds: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SegmentFacts:
     session_id: int
     at: datetime
@@ -53,7 +53,7 @@ class SegmentFacts:
     served: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttemptFacts:
     module_id: int
     title: str
@@ -62,7 +62,7 @@ class AttemptFacts:
     question_count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeviceUse:
     """How many learners (this one included) studied from one device in the window."""
 
