@@ -190,10 +190,7 @@ def clean_filter(status: str | None, flag: str | None, provider: str | None,
     return QueueFilter(status, flag or "", number(provider), number(course))
 
 
-def _queue_query(wanted: QueueFilter) -> Select:
-    # The page shows each learner and course: load them with the page, not one by one.
-    query = select(Completion).options(joinedload(Completion.user),
-                                       joinedload(Completion.course))
+def _filtered(query: Select, wanted: QueueFilter) -> Select:
     if wanted.status != "all":
         query = query.where(Completion.status == wanted.status)
     if wanted.flag:
@@ -202,14 +199,25 @@ def _queue_query(wanted: QueueFilter) -> Select:
         query = query.where(Completion.provider_id == wanted.provider_id)
     if wanted.course_id is not None:
         query = query.where(Completion.course_id == wanted.course_id)
-    return query.order_by(Completion.completed_at.desc(), Completion.id.desc())
+    return query
+
+
+def _queue_query(wanted: QueueFilter) -> Select:
+    # The page shows each learner and course: load them with the page, not one by one.
+    query = select(Completion).options(joinedload(Completion.user),
+                                       joinedload(Completion.course))
+    return _filtered(query, wanted).order_by(Completion.completed_at.desc(),
+                                             Completion.id.desc())
 
 
 def review_queue(actor: User, wanted: QueueFilter, page: int, per_page: int = 25):
     """The admin queue page: newest completion first."""
     rules.ensure_may_review_completions(actor)
-    return db.paginate(_queue_query(wanted), page=page, per_page=per_page, error_out=False,
-                       count=True)
+    listing = db.paginate(_queue_query(wanted), page=page, per_page=per_page, error_out=False,
+                          count=False)
+    # Counted on the completions alone (the index answers it), not on the joined page query.
+    listing.total = db.session.scalar(_filtered(select(func.count(Completion.id)), wanted))
+    return listing
 
 
 def status_counts(actor: User) -> dict[str, int]:
