@@ -6,11 +6,10 @@ from datetime import datetime, timezone
 from flask import Blueprint, jsonify, url_for
 from flask_login import current_user, login_required
 
-from lms.api.body import json_object
+from lms.api.json_body import json_object
 from lms.api.openapi import ERROR, register_paths
 from lms.certificates import services
 from lms.certificates.models import Certificate
-from lms.extensions import db
 from lms.learning import services as learning
 
 bp = Blueprint("certificates", __name__)

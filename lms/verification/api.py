@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
-from lms.api.body import json_object
+from lms.api.json_body import json_object
 from lms.api.openapi import INT, NUM, STR, _json, _obj, op, register_paths
-from lms.verification import presenters, rules, services
+from lms.permissions import verification as review_permissions
+from lms.verification import presenters, services
 
 bp = Blueprint("verification_api", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("verification_api", __name__)
 @bp.get("/completions")
 @login_required
 def list_completions():
-    rules.ensure_may_review_completions(current_user)
+    review_permissions.ensure_may_review_completions(current_user)
     wanted = services.clean_filter(request.args.get("status"), request.args.get("flag"),
                                    request.args.get("provider_id"),
                                    request.args.get("course_id"), default_status="all")

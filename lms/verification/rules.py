@@ -1,28 +1,12 @@
-"""Who may review completions, and the plain rules of a decision.
-
-Lives here until access rules move into a package of their own; the lead moves it then.
-"""
+"""The plain rules of a decision on a completion (who may decide: lms.permissions)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.accounts.models import User
-from lms.errors import Forbidden
-from lms.permissions import is_admin
 from lms.verification.errors import InvalidDecision, ReasonRequired
 from lms.verification.models import CompletionStatus
 
 REASON_MAX_CHARS = 1000
-
-
-def may_review_completions(user: User | None) -> bool:
-    """Programme admins, and no one else, see evidence of other people and decide on it."""
-    return is_admin(user)
-
-
-def ensure_may_review_completions(user: User | None) -> None:
-    if not may_review_completions(user):
-        raise Forbidden(_l("Only programme admins may review completions."), code="admin_only")
 
 
 def clean_decision(value: object) -> str:

@@ -1,6 +1,6 @@
 """Completions: opened when a course is completed, checked in the worker, decided by admins.
 
-`course_completed` (connected below, at import) inserts a pending completion inside the
+`course_completed` (connected by `lms.listeners`) inserts a pending completion inside the
 transaction that completed the enrollment and notes it in `session.info[PENDING_CHECKS]`;
 lms.verification.tasks queues its check once that transaction has committed. A completion
 without flags becomes verified at once; a flagged one waits for an admin. Verification —
@@ -20,10 +20,11 @@ from sqlalchemy.orm import joinedload
 from lms import signals
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.certificates.once import insert_unless_taken
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.learning.models import Enrollment
+from lms.permissions import verification as review_permissions
+from lms.unique_insert import insert_unless_taken
 from lms.verification import checks, evidence, rules
 from lms.verification.errors import CompletionNotFound, DecisionConflict, InvalidFilter
 from lms.verification.models import NO_COMPLETION, Completion, CompletionStatus
@@ -77,9 +78,9 @@ def open_completion(enrollment: Enrollment, now: datetime,
     return completion
 
 
-@signals.course_completed.connect
 def open_on_course_completed(enrollment: Enrollment, actor: User | None = None,
                              now: datetime | None = None, **_extra: object) -> None:
+    """Receiver of `course_completed`."""
     open_completion(enrollment, now or utcnow(), actor)
 
 
@@ -129,7 +130,7 @@ def pending_ids() -> list[int]:
 
 
 def get_completion(actor: User, completion_id: int) -> Completion:
-    rules.ensure_may_review_completions(actor)
+    review_permissions.ensure_may_review_completions(actor)
     completion = db.session.get(Completion, completion_id)
     if completion is None:
         raise CompletionNotFound()
@@ -140,7 +141,7 @@ def decide(actor: User, completion: Completion, decision: object, reason: object
     """An admin's decision. Repeating the decision in force is a no-op; a different one after
     a decision raises DecisionConflict (409). Two admins at once: the guarded update lets one
     win, the other then sees its decision."""
-    rules.ensure_may_review_completions(actor)
+    review_permissions.ensure_may_review_completions(actor)
     chosen = rules.clean_decision(decision)
     text = rules.clean_reason(reason)
     now = utcnow()
@@ -212,7 +213,7 @@ def _queue_query(wanted: QueueFilter) -> Select:
 
 def review_queue(actor: User, wanted: QueueFilter, page: int, per_page: int = 25):
     """The admin queue page: newest completion first."""
-    rules.ensure_may_review_completions(actor)
+    review_permissions.ensure_may_review_completions(actor)
     listing = db.paginate(_queue_query(wanted), page=page, per_page=per_page, error_out=False,
                           count=False)
     # Counted on the completions alone (the index answers it), not on the joined page query.
@@ -221,7 +222,7 @@ def review_queue(actor: User, wanted: QueueFilter, page: int, per_page: int = 25
 
 
 def status_counts(actor: User) -> dict[str, int]:
-    rules.ensure_may_review_completions(actor)
+    review_permissions.ensure_may_review_completions(actor)
     counts = dict.fromkeys(CompletionStatus.ALL, 0)
     for status, count in db.session.execute(
             select(Completion.status, func.count()).group_by(Completion.status)):
@@ -231,7 +232,7 @@ def status_counts(actor: User) -> dict[str, int]:
 
 def flagged_count(actor: User) -> int:
     """How many completions wait for an admin (the admin menu's badge)."""
-    rules.ensure_may_review_completions(actor)
+    review_permissions.ensure_may_review_completions(actor)
     return db.session.scalar(select(func.count()).select_from(Completion)
                              .where(Completion.status == CompletionStatus.FLAGGED)) or 0
 
@@ -253,7 +254,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
 def api_page(actor: User, wanted: QueueFilter, cursor: str | None,
              limit: int = 50) -> tuple[list[Completion], str | None]:
     """One page of the API list, newest first, and the cursor of the next (None at the end)."""
-    rules.ensure_may_review_completions(actor)
+    review_permissions.ensure_may_review_completions(actor)
     query = _queue_query(wanted)
     if cursor:
         moment, ident = _decode_cursor(cursor)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lms.tasks import app_task
@@ -24,14 +23,14 @@ def queue_check(completion_id: int) -> None:
         log.exception("could not queue the check of completion %s", completion_id)
 
 
-# Queued only after the commit, so the worker (or the tests' immediate mode, which runs the
-# task at once in its own session) sees the completion and the evidence that led to it.
-@event.listens_for(Session, "after_commit")
-def _queue_pending_checks(session: Session) -> None:
+def queue_pending_checks(session: Session) -> None:
+    """After a commit (connected by `lms.listeners`): queue the checks of the completions it
+    opened, so the worker (or the tests' immediate mode, which runs the task at once in its
+    own session) sees the completion and the evidence that led to it."""
     for completion_id in sorted(session.info.pop(services.PENDING_CHECKS, None) or ()):
         queue_check(completion_id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_pending_checks(session: Session) -> None:
+def forget_pending_checks(session: Session) -> None:
+    """After a rollback: the completions it opened are gone, so are their checks."""
     session.info.pop(services.PENDING_CHECKS, None)

@@ -13,8 +13,9 @@ from lms.catalog.models import Course, Module
 from lms.errors import AlurError
 from lms.extensions import db
 from lms.http import page_arg
+from lms.permissions import verification as review_permissions
 from lms.transactions import discard_changes
-from lms.verification import checks, presenters, rules, services, tasks  # noqa: F401 (tasks: queue checks after commits)
+from lms.verification import checks, presenters, services
 from lms.verification import timeline as charts
 from lms.verification.forms import DecisionForm
 from lms.verification.models import Completion, CompletionStatus
@@ -29,7 +30,7 @@ def completion_of(enrollment) -> Completion | None:
 
 @bp.app_template_global("flagged_completions_count")
 def flagged_completions_count() -> int:
-    if not rules.may_review_completions(current_user):
+    if not review_permissions.may_review_completions(current_user):
         return 0
     return services.flagged_count(current_user)
 
