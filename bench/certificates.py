@@ -31,6 +31,7 @@ from lms.certificates import services as certificates  # noqa: E402
 from lms.certificates.models import Certificate  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.learning.models import Enrollment, EnrollmentStatus  # noqa: E402
+from lms.verification.models import Completion, CompletionStatus
 
 PUBLIC_BASE_URL = "https://alur.example"
 
@@ -66,6 +67,11 @@ def seed(count: int) -> list[int]:
         enrollment = Enrollment(user=learner, course=course, version=course.current_version,
                                 status=EnrollmentStatus.COMPLETED, completed_at=now)
         db.session.add_all([learner, enrollment])
+        db.session.flush()
+        db.session.add(Completion(enrollment_id=enrollment.id, user_id=learner.id,
+                                  course_id=course.id, provider_id=course.provider_id,
+                                  status=CompletionStatus.VERIFIED, completed_at=now,
+                                  created_at=now, flags=[], flag_codes="", evidence={}))
         db.session.flush()
         ids.append(certificates.issue_certificate(enrollment, now).id)
     # Rendering is what we time below, not what the commit should trigger.

@@ -21,6 +21,8 @@ from lms.certificates import tasks as certificate_tasks
 from lms.learning import completion
 from lms.media import services as media_services
 from lms.media import tasks as media_tasks
+from lms.verification import services as verification_services
+from lms.verification import tasks as verification_tasks
 
 SESSION_EVENTS = (
     ("after_commit", media_services.settle_objects_after_commit),
@@ -28,6 +30,8 @@ SESSION_EVENTS = (
     ("after_commit", media_tasks.queue_pending_transcodes),
     ("after_commit", certificate_tasks.queue_pending_renders),
     ("after_rollback", certificate_tasks.forget_pending_renders),
+    ("after_commit", verification_tasks.queue_pending_checks),
+    ("after_rollback", verification_tasks.forget_pending_checks),
 )
 ENGINE_EVENTS = (
     ("connect", db_types.sqlite_pragmas),
@@ -51,5 +55,7 @@ def register(app: Flask) -> None:
         _listen(Pool, name, receiver)
     for name, receiver in SESSION_EVENTS:
         _listen(Session, name, receiver)
-    signals.course_completed.connect(certificate_services.issue_on_completion)
+    # A completed course opens a completion; certificates follow its verification.
+    signals.course_completed.connect(verification_services.open_on_course_completed)
+    signals.completion_verified.connect(certificate_services.issue_on_verification)
     completion.require(assessments_passed)

@@ -1,6 +1,7 @@
 """Factories for certificates and ratings. Completion goes through the real
-`lms.learning.completion` path, so the `course_completed` signal issues the certificate just
-as it does for a learner; each factory commits (the PDF is rendered on commit in tests)."""
+`lms.learning.completion` path, so the `course_completed` signal opens the completion, whose
+check (run at the commit in tests) verifies it and issues the certificate just as it does for
+a learner; each factory commits (the PDF is rendered on commit in tests)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -14,7 +15,7 @@ from lms.learning import completion
 from lms.learning.models import Enrollment, EnrollmentStatus
 from lms.reviews import services as reviews
 from lms.reviews.models import Rating
-from tests import factories
+from tests import factories, factories_verification
 
 REVIEW = "Clear videos and useful exercises for my new job."
 
@@ -61,11 +62,12 @@ def certificate(learner: User | None = None, course: Course | None = None,
 def completed_without_certificate(learner: User | None = None,
                                   course: Course | None = None) -> Enrollment:
     """An enrollment marked completed directly, without the completion signal (so no
-    certificate, no PDF): for tests of what only needs the status, such as ratings."""
+    certificate, no PDF), its completion already verified: for tests of what only needs the
+    status, such as ratings, and of asking for a certificate the signal did not issue."""
     enrollment = factories.enrollment(learner or factories.learner(), course or factories.course())
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = datetime.now(timezone.utc)
-    db.session.commit()
+    factories_verification.completion(enrollment)
     return enrollment
 
 

@@ -12,9 +12,11 @@ from lms.media import api as media_api
 from lms.pacing import api as pacing_api
 from lms.reviews import api as reviews_api
 from lms.security import bearer_token, carries_session_credentials
+from lms.verification import api as verification_api
 
 ROUTE_BLUEPRINTS = (auth.bp, courses.bp, enrollments.bp, certificates_api.bp,
-                    reviews_api.bp, assessments_api.bp, pacing_api.bp, media_api.bp)
+                    reviews_api.bp, assessments_api.bp, pacing_api.bp, media_api.bp,
+                    verification_api.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)

@@ -7,6 +7,7 @@ from lms.api.json_body import json_object, text_field
 from lms.extensions import db
 from lms.learning import services
 from lms.request_bodies import SMALL, body_limit
+from lms.verification import services as verification
 
 bp = Blueprint("enrollments", __name__)
 
@@ -33,6 +34,9 @@ def get_enrollment(enrollment_id: int):
         "course_slug": enrollment.course.slug,
         "status": enrollment.status,
         "progress_percent": services.progress_percent(entries),
+        "completion_status": verification.completion_status(enrollment),
+        # Incentive eligibility arrives with the eligibility domain; until then there is none.
+        "eligibility_status": "none",
         "modules": [{
             "module_id": e.module.id,
             "position": e.module.position,

@@ -119,6 +119,9 @@ PATHS: dict[str, dict[str, dict]] = {
         "An enrollment with every module's status",
         {200: {"description": "enrollment", **_json(record(
             enrollment_id=INT, course_slug=STR, status=STR, progress_percent=INT,
+            completion_status={"type": "string", "enum": [
+                "none", "pending", "flagged", "verified", "rejected"]},
+            eligibility_status=STR,
             modules={"type": "array", "items": _MODULE_ENTRY}))},
          401: "unauthorized", 404: "enrollment_not_found"},
         params=("enrollment_id",))},

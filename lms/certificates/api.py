@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, jsonify, url_for
 from flask_login import current_user, login_required
 
+from lms.api.json_body import json_object
 from lms.api.openapi import ERROR, id_parameter, register_paths
 from lms.certificates import services
 from lms.certificates.models import Certificate
@@ -79,6 +80,18 @@ def verify(number: str):
     return response
 
 
+@bp.post("/certificates/<number>/revocation")
+@login_required
+def revoke(number: str):
+    body = json_object()
+    reason = body.get("reason") if isinstance(body.get("reason"), str) else ""
+    certificate = services.find_by_number(number)
+    certificate = services.revoke_once(current_user, certificate, reason)
+    return _uncached(jsonify({"number": certificate.number, "status": certificate.status,
+                              "revoked_at": _iso(certificate.revoked_at),
+                              "revocation_reason": certificate.revocation_reason}))
+
+
 STR = {"type": "string"}
 NULL_STR = {"type": ["string", "null"]}
 PUBLIC = {"number": STR, "status": {"type": "string", "enum": ["valid", "revoked"]},
@@ -125,5 +138,21 @@ register_paths({
                                 "example": "ALR-2026-7K3M-9QX2-C"}],
                 "responses": {"200": _json(PUBLIC, "certificate and its live status"),
                               "404": _error("certificate_not_found | number_mistyped")}},
+    },
+    "/api/v1/certificates/{number}/revocation": {
+        "post": {"summary": "Revoke a certificate with a reason (admin); repeating is a no-op",
+                 "parameters": [{"name": "number", "in": "path", "required": True,
+                                 "schema": {"type": "string"}}],
+                 "requestBody": {"required": True, "content": {"application/json": {
+                     "schema": {"type": "object", "properties": {"reason": STR},
+                                "required": ["reason"]}}}},
+                 "responses": {"200": _json({"number": STR, "status": STR,
+                                             "revoked_at": NULL_STR,
+                                             "revocation_reason": NULL_STR}, "revoked"),
+                               "400": _error("malformed_json"),
+                               "401": _error("unauthorized"),
+                               "403": _error("admin_only"),
+                               "404": _error("certificate_not_found | number_mistyped"),
+                               "422": _error("invalid (reason missing)")}},
     },
 })

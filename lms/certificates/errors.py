@@ -11,6 +11,12 @@ class NotCompleted(Conflict):
     default_message = _l("The course is not completed yet, so there is no certificate.")
 
 
+class CompletionNotVerified(Conflict):
+    code = "completion_not_verified"
+    default_message = _l("Your completion is still being checked. The certificate follows once "
+                         "it is verified.")
+
+
 class CertificateNotIssued(NotFound):
     code = "certificate_not_issued"
     default_message = _l("No certificate has been issued for this enrollment yet.")

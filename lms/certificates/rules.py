@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.certificates.errors import NotCompleted
+from lms.certificates.errors import CompletionNotVerified, NotCompleted
 from lms.errors import Invalid
 from lms.learning.models import Enrollment, EnrollmentStatus
+from lms.verification.models import CompletionStatus
 
 MIN_REASON = 5
 MAX_REASON = 1000
@@ -15,6 +16,12 @@ def ensure_completed(enrollment: Enrollment) -> None:
     """Raises NotCompleted (409) unless the enrollment's course is completed."""
     if enrollment.status != EnrollmentStatus.COMPLETED:
         raise NotCompleted()
+
+
+def ensure_verified(completion_status: str) -> None:
+    """Raises CompletionNotVerified (409) unless the completion review verified it."""
+    if completion_status != CompletionStatus.VERIFIED:
+        raise CompletionNotVerified()
 
 
 def clean_reason(reason: str | None) -> str:

@@ -1,7 +1,9 @@
 """Issuing, finding, revoking certificates and storing their PDFs.
 
-Issuance reacts to `lms.signals.course_completed` (connected by `lms.listeners`), inside the
-transaction that completed the enrollment. It is exactly-once per enrollment whatever the
+Issuance reacts to `lms.signals.completion_verified` (connected by `lms.listeners`), inside
+the transaction that verified the completion — by its checks or an admin; a completed
+enrollment whose completion is not verified gets no certificate. It is exactly-once per
+enrollment whatever the
 concurrency: the row is inserted with ON CONFLICT DO NOTHING against the unique
 enrollment_id (see lms.unique_insert), and the loser of a race loads the winner's row.
 
@@ -33,6 +35,8 @@ from lms.media.storage import NotFound as StorageNotFound
 from lms.media.storage import Readable, current_storage
 from lms.permissions import certificates as certificate_permissions
 from lms.permissions import ensure_enrollment_owner
+from lms.verification import services as verification
+from lms.verification.models import Completion, CompletionStatus
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +101,14 @@ def _values(enrollment: Enrollment, number: str, now: datetime) -> dict:
 def issue_certificate(enrollment: Enrollment, now: datetime,
                       actor: User | None = None) -> Certificate:
     """The enrollment's certificate, issuing it if there is none yet (idempotent, safe under
-    concurrent calls). Raises NotCompleted (409) for an enrollment not completed and
+    concurrent calls). Raises NotCompleted (409) for an enrollment not completed,
+    CompletionNotVerified (409) while its completion is not verified, and
     keys.CredentialKeyMissing when no signing key is configured."""
     existing = certificate_of(enrollment)
     if existing is not None:
         return existing
     rules.ensure_completed(enrollment)
+    rules.ensure_verified(verification.completion_status(enrollment))
     for _attempt in range(NUMBER_ATTEMPTS):
         number = numbers.generate(now.year)
         inserted = insert_unless_taken(Certificate.__table__, _values(enrollment, number, now))
@@ -122,9 +128,10 @@ def _after_issue(certificate: Certificate, actor: User | None, now: datetime) ->
     certificate_issued.send(certificate, actor=actor, now=now)
 
 
-def issue_on_completion(enrollment: Enrollment, actor: User | None = None,
-                        now: datetime | None = None, **_extra: object) -> None:
-    """Receiver of `course_completed`."""
+def issue_on_verification(completion: Completion, actor: User | None = None,
+                          now: datetime | None = None, **_extra: object) -> None:
+    """Receiver of `completion_verified`."""
+    enrollment = completion.enrollment
     try:
         issue_certificate(enrollment, now or utcnow(), actor=actor)
     except keys.CredentialKeyMissing as error:
@@ -135,11 +142,14 @@ def issue_on_completion(enrollment: Enrollment, actor: User | None = None,
 
 
 def completed_without_certificate() -> list[Enrollment]:
-    """Completed enrollments that have no certificate yet, oldest completion first."""
+    """Completed enrollments with a verified completion and no certificate yet, oldest
+    completion first."""
     return list(db.session.scalars(
         select(Enrollment)
+        .join(Completion, Completion.enrollment_id == Enrollment.id)
         .outerjoin(Certificate, Certificate.enrollment_id == Enrollment.id)
-        .where(Enrollment.status == EnrollmentStatus.COMPLETED, Certificate.id.is_(None))
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED, Certificate.id.is_(None),
+               Completion.status == CompletionStatus.VERIFIED)
         .order_by(Enrollment.completed_at, Enrollment.id)))
 
 
@@ -199,6 +209,19 @@ def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Ce
                  number=certificate.number, reason=text)
     certificate_revoked.send(certificate, actor=actor, now=now)
     return certificate
+
+
+def revoke_once(actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke, or do nothing if it is revoked already (the API's repeatable call). Raises
+    Forbidden unless admin and Invalid for a missing reason."""
+    certificate_permissions.ensure_may_revoke(actor)
+    if certificate.is_revoked:
+        return certificate
+    try:
+        return revoke_certificate(actor, certificate, reason)
+    except errors.AlreadyRevoked:
+        db.session.refresh(certificate)
+        return certificate
 
 
 @dataclass(frozen=True)

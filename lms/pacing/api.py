@@ -1,6 +1,8 @@
 """Pacing endpoints of the JSON API (docs/http-api.md): playback sessions and heartbeats."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user, login_required
 
@@ -42,11 +44,24 @@ def _opened_json(opened: sessions.OpenedSession) -> dict:
     }
 
 
+#: What a device id may look like (the player sends a UUID); anything else is not kept.
+DEVICE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def _device_id() -> str:
+    """The optional `device_id` of the body; a missing, malformed or odd one is left out
+    rather than refused, so an old player keeps working."""
+    body = request.get_json(silent=True, force=True) if request.data else None
+    value = body.get("device_id") if isinstance(body, dict) else None
+    return value if isinstance(value, str) and DEVICE_ID.fullmatch(value) else ""
+
+
 @bp.post("/modules/<int:module_id>/sessions")
 @login_required
 def open_session(module_id: int):
     client = sessions.ClientInfo(ip=request.remote_addr or "",
-                                 user_agent=request.headers.get("User-Agent", ""))
+                                 user_agent=request.headers.get("User-Agent", ""),
+                                 device_id=_device_id())
     opened = sessions.open_session(current_user, module_id, client)
     return jsonify(_opened_json(opened)), 201
 
@@ -106,7 +121,10 @@ _BEAT_ANSWER = record(
     dwell_seconds=nullable(NUM), enrollment_status=STR,
     next_module=nullable(record(module_id=INT, title=STR, kind=STR, status=STR, url=STR)))
 register_paths({
-    "/api/v1/modules/{module_id}/sessions": {"post": op(
+    "/api/v1/modules/{module_id}/sessions": {"post": {"requestBody": {
+        "required": False, **_json(_obj(device_id={
+            **STR, "description": "optional: the browser's own random id (8-64 of "
+            "A-Z a-z 0-9 . _ -), kept for reviewers"}))}, **op(
         "Open a playback session on a video module (or a reading session on a reading): ends "
         "the learner's previous session and says where to resume. Media URLs live under the "
         "session and stop working when it ends.",
@@ -115,7 +133,7 @@ register_paths({
          403: "module_locked | deadline_passed | attendance_required (with verify_url)",
          404: "module_not_found | enrollment_not_found",
          409: "not_playable | media_not_ready"},
-        params=("module_id",))},
+        params=("module_id",))}},
     "/api/v1/sessions/{session_id}/heartbeats": {"post": op(
         "Report playback (every 10 s while playing, and on play, pause, seek and end) or "
         "reading (every 10 s while visible and on visibility changes). The server counts its "

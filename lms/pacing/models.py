@@ -64,6 +64,8 @@ class PlaybackSession(db.Model):
     # Reviewers look for many accounts on one device or address.
     client_ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+    # The random id the player keeps in the browser's local storage (optional, client-sent).
+    device_id: Mapped[str] = mapped_column(String(64), default="")
 
     user: Mapped[User] = relationship()
     enrollment: Mapped[Enrollment] = relationship()

@@ -35,6 +35,7 @@ class ClientInfo:
 
     ip: str = ""
     user_agent: str = ""
+    device_id: str = ""  # the player's own id for the browser, when it sent one
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def open_session(user: User, module_id: int, client: ClientInfo = ClientInfo()) 
         user_id=user.id, enrollment_id=enrollment.id, module_id=module.id, kind=kind,
         asset_id=asset.id if asset else None, target_seconds=target,
         segment_seconds=segment_seconds, started_at=now,
-        client_ip=(client.ip or "")[:45], user_agent=(client.user_agent or "")[:300])
+        client_ip=(client.ip or "")[:45], user_agent=(client.user_agent or "")[:300],
+        device_id=client.device_id)
     db.session.add(session)
     db.session.flush()
 

@@ -92,6 +92,21 @@
     return target.pathname + target.search;
   }
 
+  /* A random id this browser keeps, sent when a session opens: reviewers tell devices apart
+     by it where many learners share one address. Empty when storage is unavailable. */
+  function deviceId() {
+    try {
+      var id = window.localStorage.getItem("alur.device-id");
+      if (!id) {
+        id = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID()
+          : String(Math.random()).slice(2) + String(Date.now());
+        window.localStorage.setItem("alur.device-id", id);
+      }
+      return id;
+    } catch (e) { return ""; }
+  }
+
   window.AlurPacing = {post: post, getJson: getJson, formatTime: formatTime,
-                       refreshOutline: refreshOutline, showNext: showNext, withNext: withNext};
+                       refreshOutline: refreshOutline, showNext: showNext, withNext: withNext,
+                       deviceId: deviceId};
 }());

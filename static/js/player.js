@@ -131,7 +131,7 @@
   /* --- opening a session and loading the media --------------------------------------------- */
 
   function open() {
-    return P.post(root.getAttribute("data-sessions-url"), {}).then(function (result) {
+    return P.post(root.getAttribute("data-sessions-url"), {device_id: P.deviceId()}).then(function (result) {
       var data = result.data || {};
       if (result.status !== 201) {
         if (data.error === "attendance_required") { stop(S.attendance, "verify", data.verify_url); }

@@ -96,7 +96,7 @@
   }
 
   function open() {
-    P.post(root.getAttribute("data-sessions-url"), {}).then(function (result) {
+    P.post(root.getAttribute("data-sessions-url"), {device_id: P.deviceId()}).then(function (result) {
       var data = result.data || {};
       if (result.status !== 201) {
         if (data.error === "attendance_required") { stop(S.attendance, "verify", data.verify_url); }

@@ -10,6 +10,7 @@ from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
 from lms.reviews import services as reviews
 from tests import factories
+from tests import factories_verification as fv
 from tests.access.matrix import LOGIN, UNAUTH, Case, everyone, signed_in
 
 
@@ -21,6 +22,7 @@ def extend_world(world: dict) -> None:
     enrollment = factories.enrollment(learner, course)
     now = datetime.now(timezone.utc)
     enrollment.status, enrollment.completed_at = EnrollmentStatus.COMPLETED, now
+    fv.completion(enrollment, commit=False)
     certificate = certificates.issue_certificate(enrollment, now)
     reviews.rate_course(learner, enrollment, 4, "Useful and well paced course.")
     # The rows are about access, not the PDF: skipping the render keeps every world cheap

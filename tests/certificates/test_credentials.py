@@ -20,6 +20,7 @@ from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
 from tests import factories
 from tests import factories_certificates as fc
+from tests import factories_verification as fv
 
 # RFC 9864 prefers the fully-specified "Ed25519" name; "EdDSA" is what verifiers accept today.
 pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
@@ -157,7 +158,7 @@ def test_without_a_configured_key_production_refuses_clearly_and_issues_nothing(
     learner = factories.learner()
     enrollment = factories.enrollment(learner, factories.course())
     enrollment.status = EnrollmentStatus.COMPLETED
-    db.session.commit()
+    fv.completion(enrollment)
     with pytest.raises(CredentialKeyMissing, match="keys create"):
         services.issue_certificate(enrollment, enrollment.enrolled_at)
     db.session.rollback()

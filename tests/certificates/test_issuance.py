@@ -12,10 +12,12 @@ from lms.catalog.models import Module
 from lms.certificates import numbers, services
 from lms.certificates.models import Certificate
 from lms.extensions import db
+from lms.verification import services as verification
 from lms.learning import completion
 from lms.learning.models import Enrollment
 from tests import factories
 from tests import factories_certificates as fc
+from tests import factories_verification as fv
 from tests.concurrency import race
 
 
@@ -109,10 +111,12 @@ def test_a_rolled_back_completion_leaves_no_certificate_and_renders_nothing(app,
     enrollment = factories.enrollment(factories.learner(), factories.course())
     fc.finish_all_but_last(enrollment)
     completion.mark_module_completed(enrollment, enrollment.version.modules[-1], clock.now())
-    assert services.certificate_of(enrollment) is not None  # visible inside the transaction
+    # The certificate now waits for the completion's check, queued only after the commit.
+    assert verification.completion_of(enrollment.id) is not None  # visible inside it
     db.session.rollback()
-    db.session.commit()  # a later commit must not render the forgotten certificate
+    db.session.commit()  # a later commit must neither check nor render the forgotten one
     assert _count() == 0 and rendered == []
+    assert verification.completion_of(enrollment.id) is None
 
 
 def test_50_concurrent_requests_for_one_completed_enrollment_yield_one_certificate(app):
@@ -121,7 +125,7 @@ def test_50_concurrent_requests_for_one_completed_enrollment_yield_one_certifica
     fc.finish_all_but_last(enrollment)
     # Completed without the signal, so every request below races to issue.
     enrollment.status, enrollment.completed_at = "completed", datetime.now(timezone.utc)
-    db.session.commit()
+    fv.completion(enrollment)
     headers = factories.api_token(learner)
     url = f"/api/v1/enrollments/{enrollment.id}/certificate"
     barrier = threading.Barrier(50)

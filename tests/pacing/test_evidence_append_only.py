@@ -1,4 +1,5 @@
-"""The evidence of studying cannot be rewritten, even by a statement that bypasses the app."""
+"""The evidence of studying can be neither rewritten nor deleted, even by a statement that
+bypasses the app."""
 from __future__ import annotations
 
 import pytest
@@ -24,9 +25,12 @@ def test_the_database_refuses_to_change_an_evidence_row(player, clock, world):
                              .where(PacingEvidence.id == row.id)) == credited
 
 
-def test_evidence_rows_can_still_be_deleted_for_cascades_and_retention(player, clock, world):
+def test_the_database_refuses_to_delete_an_evidence_row(player, clock, world):
     player.open()
     watch(player, clock, until=10)
-    db.session.execute(delete(PacingEvidence).where(PacingEvidence.session_id == player.sid))
-    db.session.commit()
-    assert evidence_of(player.sid) == []
+    rows = len(evidence_of(player.sid))
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(delete(PacingEvidence).where(PacingEvidence.session_id == player.sid))
+        db.session.flush()
+    db.session.rollback()
+    assert len(evidence_of(player.sid)) == rows > 0
