@@ -97,6 +97,14 @@ class Config:
     PACING_PRESIGN_SECONDS = _int("PACING_PRESIGN_SECONDS", 120)
 
     PAGE_SIZE = _int("PAGE_SIZE", 20)
+    # Incentives: the payer's webhook (Standard Webhooks, secret "whsec_" + base64) and the
+    # worker's outbox loop (seconds between idle polls, sender threads, claim lease).
+    PAYER_WEBHOOK_URL = os.environ.get("PAYER_WEBHOOK_URL", "")
+    PAYER_WEBHOOK_SECRET = os.environ.get("PAYER_WEBHOOK_SECRET", "")
+    PAYER_WEBHOOK_TIMEOUT = float(os.environ.get("PAYER_WEBHOOK_TIMEOUT") or 10)
+    OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS") or 1)
+    OUTBOX_SENDERS = _int("OUTBOX_SENDERS", 8)
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 60)
     # Certificates: public origin for QR codes/credentials, and the Ed25519 signing keys.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", "Alur")

@@ -6,3 +6,7 @@ from lms.catalog import models as catalog  # noqa: F401
 from lms.learning import models as learning  # noqa: F401
 from lms.media import models as media  # noqa: F401
 from lms.pacing import models as pacing  # noqa: F401
+from lms.certificates import models as certificates  # noqa: F401
+from lms.incentives import models as incentives  # noqa: F401
+from lms.outbox import models as outbox  # noqa: F401
+from lms.reviews import models as reviews  # noqa: F401

@@ -15,9 +15,11 @@ from lms import permissions
 from lms.accounts.models import Role, User
 from lms.catalog.models import Course
 from lms.certificates.once import insert_unless_taken
+from lms.clock import utcnow
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.learning.models import Enrollment, EnrollmentStatus
+from lms.reviews.events import course_rated
 from lms.reviews.models import MAX_STARS, MIN_STARS, Rating
 
 MIN_REVIEW = 10
@@ -98,6 +100,7 @@ def rate_course(actor: User, enrollment: Enrollment, stars: object, review: obje
         raise AlreadyRated()
     rating = rating_of(enrollment)
     assert rating is not None
+    course_rated.send(rating, enrollment=enrollment, actor=actor, now=utcnow())
     return rating
 
 
