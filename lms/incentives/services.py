@@ -233,7 +233,8 @@ EXPORT_COLUMNS = ("eligibility_id", "participant_ref", "certificate_number", "co
 def export_rows(actor: User, status: str | None, query: str,
                 batch: int = 5000) -> Iterator[tuple]:
     """Every matching item as a row of EXPORT_COLUMNS, read in keyset batches of plain
-    tuples (no ORM objects), so memory stays flat however many rows there are."""
+    tuples (no ORM objects), so memory stays flat however many rows there are. The caller is
+    checked now; the rows are read as the returned iterator is consumed (while streaming)."""
     permissions.ensure_admin(actor)
     wanted = clean_status_filter(status)
     columns = (EligibilityItem.id, EligibilityItem.participant_ref,
@@ -241,10 +242,13 @@ def export_rows(actor: User, status: str | None, query: str,
                EligibilityItem.completed_at, EligibilityItem.status, EligibilityItem.reason,
                EligibilityItem.recovery_required, EligibilityItem.payer_reference,
                EligibilityItem.changed_at)
-    base = _admin_statement(wanted, query).with_only_columns(*columns)
+    return _batches(_admin_statement(wanted, query).with_only_columns(*columns), batch)
+
+
+def _batches(statement, batch: int) -> Iterator[tuple]:
     after = 0
     while True:
-        rows = db.session.execute(base.where(EligibilityItem.id > after)
+        rows = db.session.execute(statement.where(EligibilityItem.id > after)
                                   .order_by(EligibilityItem.id).limit(batch)).all()
         if not rows:
             return
