@@ -22,6 +22,7 @@ from lms.extensions import db
 from lms.incentives import ledger, rules
 from lms.incentives.errors import (EligibilityNotFound, InvalidCursor, InvalidFilter,
                                    InvalidReference, InvalidStatus, StatusConflict)
+from lms.incentives.export import as_flag_cell, as_text_cell, iso_utc
 from lms.incentives.models import EligibilityItem, EligibilityStatus
 from lms.learning.models import Enrollment
 from lms.permissions_incentives import ensure_may_use_payer_api
@@ -232,16 +233,17 @@ EXPORT_COLUMNS = ("eligibility_id", "participant_ref", "certificate_number", "co
 
 def export_rows(actor: User, status: str | None, query: str,
                 batch: int = 5000) -> Iterator[tuple]:
-    """Every matching item as a row of EXPORT_COLUMNS, read in keyset batches of plain
-    tuples (no ORM objects), so memory stays flat however many rows there are. The caller is
+    """Every matching item as a row of EXPORT_COLUMNS, formatted as CSV cells by the database
+    and read in keyset batches of plain tuples, so memory stays flat however many rows. The caller is
     checked now; the rows are read as the returned iterator is consumed (while streaming)."""
     permissions.ensure_admin(actor)
     wanted = clean_status_filter(status)
-    columns = (EligibilityItem.id, EligibilityItem.participant_ref,
+    columns = (EligibilityItem.id, as_text_cell(EligibilityItem.participant_ref),
                EligibilityItem.certificate_number, EligibilityItem.course_slug,
-               EligibilityItem.completed_at, EligibilityItem.status, EligibilityItem.reason,
-               EligibilityItem.recovery_required, EligibilityItem.payer_reference,
-               EligibilityItem.changed_at)
+               iso_utc(EligibilityItem.completed_at), EligibilityItem.status,
+               func.coalesce(EligibilityItem.reason, ""),
+               as_flag_cell(EligibilityItem.recovery_required),
+               as_text_cell(EligibilityItem.payer_reference), iso_utc(EligibilityItem.changed_at))
     return _batches(_admin_statement(wanted, query).with_only_columns(*columns), batch)
 
 

@@ -49,7 +49,7 @@ def export():
     status, query = _filters()
     total = services.export_count(current_user, status or None, query)
     rows = services.export_rows(current_user, status or None, query)
-    response = Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv")
+    response = Response(stream_with_context(csv_chunks(services.EXPORT_COLUMNS, rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="eligibility.csv"'
     response.headers["X-Total-Rows"] = str(total)
     response.headers["Cache-Control"] = "no-store"

@@ -65,3 +65,19 @@ def test_cli_creates_a_payer(app, runner):
                                  "a-long-password", "--role", "payer"])
     assert result.exit_code == 0, result.output
     assert find_user("bayar@example.test").role == Role.PAYER
+
+
+def test_export_cells_are_safe_for_spreadsheets(app, client, auth, payer):
+    enrollment = _ledger()
+    item_id = client.get("/api/v1/eligibility?status=eligible",
+                         headers=factories.api_token(payer)).get_json()["items"][0]
+    client.post(f"/api/v1/eligibility/{item_id['eligibility_id']}/status",
+                headers=factories.api_token(payer),
+                json={"status": "paid", "reference": "=HYPERLINK(\"x\")"})
+    auth.login(factories.admin().email)
+    text = client.get("/admin/eligibility/export.csv?status=paid").get_data(as_text=True)
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["payer_reference"] == "'=HYPERLINK(\"x\")"
+    assert row["recovery_required"] == "false"
+    assert row["completed_at"].endswith("Z") and "T" in row["completed_at"]
+    assert row["participant_ref"] == enrollment.user.participant_ref
