@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from lms.api.body import json_object, text_field
 from lms.extensions import db
+from lms.incentives.services import eligibility_status_of
 from lms.learning import services
 
 bp = Blueprint("enrollments", __name__)
@@ -31,6 +32,7 @@ def get_enrollment(enrollment_id: int):
         "course_slug": enrollment.course.slug,
         "status": enrollment.status,
         "progress_percent": services.progress_percent(entries),
+        "eligibility_status": eligibility_status_of(enrollment),
         "modules": [{
             "module_id": e.module.id,
             "position": e.module.position,

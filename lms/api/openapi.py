@@ -59,6 +59,7 @@ PATHS: dict[str, dict[str, dict]] = {
         "An enrollment with every module's status",
         {200: {"description": "enrollment", **_json(_obj(
             enrollment_id=INT, course_slug=STR, status=STR, progress_percent=INT,
+            eligibility_status=STR,
             modules={"type": "array", "items": _obj(
                 module_id=INT, position=INT, kind=STR, title=STR, status=STR,
                 duration_seconds=NUM, frontier_seconds=NUM)}))},

@@ -258,6 +258,13 @@ def _batches(statement, batch: int) -> Iterator[tuple]:
         after = rows[-1][0]
 
 
+def eligibility_status_of(enrollment: Enrollment) -> str:
+    """The enrollment's eligibility status for its learner, "none" before any certificate."""
+    status = db.session.scalar(select(EligibilityItem.status)
+                               .where(EligibilityItem.enrollment_id == enrollment.id))
+    return status or "none"
+
+
 def incentive_of(enrollment: Enrollment) -> EligibilityItem | None:
     """For the learner's own dashboard: the item of this enrollment, if any."""
     return item_of_enrollment(enrollment.id)

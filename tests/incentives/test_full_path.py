@@ -106,3 +106,14 @@ def test_revocation_before_payment_claws_back_without_recovery(app):
     item = item_of(enrollment)
     assert (item.status, item.recovery_required, item.reason) == \
         (S.CLAWED_BACK, False, "certificate_revoked")
+
+
+def test_the_enrollment_api_tells_the_learner_their_eligibility_status(app, client):
+    learner = factories.learner()
+    enrollment, _ = completed(learner)
+    headers = factories.api_token(learner)
+    answer = client.get(f"/api/v1/enrollments/{enrollment.id}", headers=headers)
+    assert answer.get_json()["eligibility_status"] == "pending_rating"
+    rate(enrollment)
+    answer = client.get(f"/api/v1/enrollments/{enrollment.id}", headers=headers)
+    assert answer.get_json()["eligibility_status"] == "eligible"

@@ -71,7 +71,7 @@ def test_a_receiver_down_then_up_loses_nothing(app, receiver):
     other, _ = completed(factories.learner())
     now = utcnow()
     assert deliver(app, now) == 2  # two participants: both heads are tried
-    assert all("ConnectionError" in e.last_error for e in _events() if e.attempts)
+    assert all("ConnectionRefusedError" in e.last_error for e in _events() if e.attempts)
     receiver.server = serve(receiver, port)
     assert deliver(app, now + timedelta(seconds=10)) == 2
     assert deliver(app, now + timedelta(seconds=10)) == 1
