@@ -248,10 +248,11 @@ def export_rows(actor: User, status: str | None, query: str,
 
 
 def _batches(statement, batch: int) -> Iterator[tuple]:
+    # Executed on the connection (Core), not the ORM session: plain rows, no ORM loading.
     after = 0
     while True:
-        rows = db.session.execute(statement.where(EligibilityItem.id > after)
-                                  .order_by(EligibilityItem.id).limit(batch)).all()
+        rows = db.session.connection().execute(statement.where(EligibilityItem.id > after)
+                                               .order_by(EligibilityItem.id).limit(batch)).all()
         if not rows:
             return
         yield from rows
