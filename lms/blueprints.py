@@ -14,8 +14,8 @@ from lms.certificates.views import bp as certificates_bp
 from lms.incentives.views import bp as incentives_admin_bp
 from lms.learning.views import bp as learning_bp
 from lms.media.views import bp as media_bp
-from lms.pacing.gate import bp as media_gate_bp
 from lms.outbox.views import bp as outbox_admin_bp
+from lms.pacing.media_views import bp as media_gate_bp
 from lms.pacing.views import bp as pacing_bp
 from lms.reviews.views import bp as reviews_bp
 

@@ -10,7 +10,7 @@ from lms.accounts.callers import Caller
 from lms.accounts.models import User
 from lms.errors import Unauthorized
 from lms.extensions import db, login_manager
-from lms.permissions_incentives import credentials_count_here
+from lms.permissions.incentives import credentials_count_here
 
 
 def bearer_token() -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
-from lms.api.body import json_object
+from lms.api.json_body import json_object
 from lms.api.openapi import op, register_paths
 from lms.clock import utcnow
 from lms.incentives import services

@@ -1,6 +1,7 @@
-"""The ledger listens: a certificate issued (a verified completion) creates an item, a rating
-can make it eligible, a revocation claws it back — each inside the transaction of its event.
-Connected at import (lms.blueprints imports the incentives pages, which import this)."""
+"""The ledger's receivers: a certificate issued (a verified completion) creates an item, a
+rating can make it eligible, a revocation claws it back — each inside the transaction of its
+event. `connect()` is called by `lms.listeners.register` (create_app), with the payer's
+webhook destination."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -21,19 +22,16 @@ from lms.reviews.events import course_rated
 from lms.reviews.models import Rating
 
 
-@certificate_issued.connect
 def on_certificate_issued(certificate: Certificate, actor: User | None = None,
                           now: datetime | None = None, **_extra: object) -> None:
     services.record_certificate(certificate, actor, now or utcnow())
 
 
-@course_rated.connect
 def on_course_rated(rating: Rating, enrollment: Enrollment, actor: User | None = None,
                     now: datetime | None = None, **_extra: object) -> None:
     services.record_rating(enrollment, actor, now or utcnow())
 
 
-@certificate_revoked.connect
 def on_certificate_revoked(certificate: Certificate, actor: User | None = None,
                            now: datetime | None = None, **_extra: object) -> None:
     services.record_revocation(certificate, actor, now or utcnow())
@@ -53,4 +51,9 @@ def _webhook(url: str, secret: str, timeout: float) -> WebhookDestination:
     return WebhookDestination(url, secret, timeout)
 
 
-destinations.register(PAYER_DESTINATION, payer_webhook)
+def connect() -> None:
+    """Connect the receivers (blinker ignores a receiver connected twice)."""
+    certificate_issued.connect(on_certificate_issued)
+    course_rated.connect(on_course_rated)
+    certificate_revoked.connect(on_certificate_revoked)
+    destinations.register(PAYER_DESTINATION, payer_webhook)

@@ -10,21 +10,7 @@ from lms.accounts.models import User
 from lms.clock import utcnow
 from lms.db_types import UTCDateTime
 from lms.extensions import db
-
-
-class EligibilityStatus:
-    PENDING_RATING = "pending_rating"
-    ELIGIBLE = "eligible"
-    PAID = "paid"
-    REJECTED = "rejected"
-    NOT_ELIGIBLE = "not_eligible"
-    CLAWED_BACK = "clawed_back"
-    ALL = (PENDING_RATING, ELIGIBLE, PAID, REJECTED, NOT_ELIGIBLE, CLAWED_BACK)
-
-
-class EligibilityReason:
-    NOT_FIRST = "not_first"
-    CERTIFICATE_REVOKED = "certificate_revoked"
+from lms.incentives.statuses import EligibilityReason, EligibilityStatus
 
 
 class EligibilityItem(db.Model):
@@ -58,3 +44,6 @@ class EligibilityItem(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+__all__ = ["EligibilityItem", "EligibilityReason", "EligibilityStatus"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from lms.incentives.models import EligibilityReason as Reason
-from lms.incentives.models import EligibilityStatus as S
+from lms.incentives.statuses import EligibilityReason as Reason
+from lms.incentives.statuses import EligibilityStatus as S
 
 PAYER_STATUSES = (S.PAID, S.REJECTED)
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from lms import permissions
 from lms.accounts.models import User
 from lms.certificates.models import Certificate
-from lms.certificates.once import insert_unless_taken
+from lms.unique_insert import insert_unless_taken
 from lms.extensions import db
 from lms.incentives import ledger, rules
 from lms.incentives.errors import (EligibilityNotFound, InvalidCursor, InvalidFilter,
@@ -25,7 +25,7 @@ from lms.incentives.errors import (EligibilityNotFound, InvalidCursor, InvalidFi
 from lms.incentives.export import as_flag_cell, as_text_cell, iso_utc
 from lms.incentives.models import EligibilityItem, EligibilityStatus
 from lms.learning.models import Enrollment
-from lms.permissions_incentives import ensure_may_use_payer_api
+from lms.permissions.incentives import ensure_may_use_payer_api
 from lms.reviews.services import has_rated
 
 PAYER_PAGE = 100

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from lms import permissions
 from lms.http import page_arg
-from lms.incentives import events  # noqa: F401 (connects the ledger to its events)
 from lms.incentives import services
 from lms.incentives.export import csv_chunks
 from lms.incentives.models import EligibilityStatus

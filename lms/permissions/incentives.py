@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from lms.accounts.models import Role, User
 from lms.incentives.errors import PayerOnly
+from lms.permissions.derive import ensure_from
 
 PAYER_ENDPOINTS = frozenset({"api.eligibility.list_items", "api.eligibility.set_status"})
 
 
 def may_use_payer_api(user: User | None) -> bool:
+    """Payers and programme admins."""
     return bool(user and user.is_authenticated and user.role in (Role.PAYER, Role.ADMIN))
 
 
-def ensure_may_use_payer_api(user: User | None) -> None:
-    """Raises PayerOnly (403) unless a payer or an admin."""
-    if not may_use_payer_api(user):
-        raise PayerOnly()
+ensure_may_use_payer_api = ensure_from(may_use_payer_api, PayerOnly)
 
 
 def credentials_count_here(user: User, endpoint: str | None) -> bool:
