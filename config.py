@@ -153,6 +153,15 @@ class Config:
     VERIFY_SHARED_DEVICE_WINDOW_HOURS = _int("VERIFY_SHARED_DEVICE_WINDOW_HOURS", 24)
     VERIFY_DELIVERY_GAP_SECONDS = _int("VERIFY_DELIVERY_GAP_SECONDS", 30)
     VERIFY_RAPID_SECONDS_PER_QUESTION = _int("VERIFY_RAPID_SECONDS_PER_QUESTION", 3)
+
+    # Incentives: the payer's webhook (Standard Webhooks, secret "whsec_" + base64) and the
+    # worker's outbox loop (seconds between idle polls, sender threads, claim lease).
+    PAYER_WEBHOOK_URL = os.environ.get("PAYER_WEBHOOK_URL", "")
+    PAYER_WEBHOOK_SECRET = os.environ.get("PAYER_WEBHOOK_SECRET", "")
+    PAYER_WEBHOOK_TIMEOUT = float(os.environ.get("PAYER_WEBHOOK_TIMEOUT") or 10)
+    OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS") or 1)
+    OUTBOX_SENDERS = _int("OUTBOX_SENDERS", 8)
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 60)
     # Certificates: public origin for QR codes/credentials, and the Ed25519 signing keys.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Where `make run` serves: the origin of links mailed when PUBLIC_BASE_URL is not set.

@@ -11,8 +11,10 @@ from lms.assessments.views import bp as assessments_bp
 from lms.catalog.views import bp as catalog_bp
 from lms.certificates.admin_views import bp as certificates_admin_bp
 from lms.certificates.views import bp as certificates_bp
+from lms.incentives.views import bp as incentives_admin_bp
 from lms.learning.views import bp as learning_bp
 from lms.media.views import bp as media_bp
+from lms.outbox.views import bp as outbox_admin_bp
 from lms.pacing.media_views import bp as media_gate_bp
 from lms.pacing.views import bp as pacing_bp
 from lms.reviews.views import bp as reviews_bp
@@ -20,6 +22,6 @@ from lms.verification.views import bp as verification_admin_bp
 
 BLUEPRINTS = (accounts_bp, learning_bp, admin_bp, api_bp,
               certificates_bp, certificates_admin_bp, reviews_bp, assessments_bp, grading_bp,
-              attempt_grants_bp,
+              attempt_grants_bp, incentives_admin_bp, outbox_admin_bp,
               authoring_bp, pacing_bp, media_gate_bp, catalog_bp, media_bp,
               verification_admin_bp)

@@ -18,6 +18,7 @@ from lms import db_types, signals
 from lms.assessments.requirements import assessments_passed
 from lms.certificates import services as certificate_services
 from lms.certificates import tasks as certificate_tasks
+from lms.incentives import events as incentive_events
 from lms.learning import completion
 from lms.media import services as media_services
 from lms.media import tasks as media_tasks
@@ -59,3 +60,4 @@ def register(app: Flask) -> None:
     signals.course_completed.connect(verification_services.open_on_course_completed)
     signals.completion_verified.connect(certificate_services.issue_on_verification)
     completion.require(assessments_passed)
+    incentive_events.connect()

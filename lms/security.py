@@ -10,6 +10,7 @@ from lms.accounts.callers import Caller
 from lms.accounts.models import User
 from lms.errors import Unauthorized
 from lms.extensions import db, login_manager
+from lms.permissions.incentives import credentials_count_here
 
 
 def bearer_token() -> str | None:
@@ -55,12 +56,14 @@ def init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user and user.active else None
+        return user if user and user.active and credentials_count_here(user, request.endpoint) \
+            else None
 
     @login_manager.request_loader
     def load_user_from_token(req) -> User | None:
         token = bearer_token()
-        return accounts.user_for_token(token) if token else None
+        user = accounts.user_for_token(token) if token else None
+        return user if user and credentials_count_here(user, request.endpoint) else None
 
     @login_manager.unauthorized_handler
     def unauthorized():

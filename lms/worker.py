@@ -1,17 +1,29 @@
-"""`flask --app wsgi worker`: the background job consumer (SQLite queue or Redis)."""
+"""`flask --app wsgi worker`: the background job consumer (SQLite queue or Redis) and the
+outbox loop that delivers messages to outside systems."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.extensions import task_queue
+from lms.outbox import worker as outbox_worker
 
 
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@click.option("--outbox/--no-outbox", default=True, show_default=True,
+              help="Also deliver outbox messages (webhooks to the payer).")
 @with_appcontext
-def worker(workers: int):
-    """Run the job consumer until interrupted."""
+def worker(workers: int, outbox: bool):
+    """Run the job consumer (and the outbox loop) until interrupted."""
+    stop = None
+    if outbox:
+        _thread, stop = outbox_worker.start(current_app._get_current_object())
     consumer = task_queue.create_consumer(workers=workers, worker_type="thread",
                                           check_worker_health=True)
-    consumer.run()
+    try:
+        consumer.run()
+    finally:
+        if stop is not None:
+            stop.set()

@@ -1,6 +1,7 @@
 """People and organisations: learners, provider staff, admins, payers, providers, API tokens."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -19,6 +20,13 @@ class Role:
     ADMIN = "admin"
     PAYER = "payer"
     ALL = (LEARNER, PROVIDER, ADMIN, PAYER)
+
+
+def new_participant_ref() -> str:
+    """The built-in connector's identity of a participant: a stable Alur reference made once,
+    when the account is created. A programme connector replaces it with the programme's own
+    identity, so two accounts of one participant share it."""
+    return f"ALR-{secrets.token_hex(8).upper()}"
 
 
 class Provider(db.Model):
@@ -48,6 +56,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Once per person" in the incentive rules means once per participant_ref, not per account.
+    participant_ref: Mapped[str] = mapped_column(String(64), index=True,
+                                                 default=new_participant_ref)
 
     provider: Mapped[Provider | None] = relationship(back_populates="staff")
 
@@ -66,6 +77,10 @@ class User(UserMixin, db.Model):
     @property
     def is_learner(self) -> bool:
         return self.role == Role.LEARNER
+
+    @property
+    def is_payer(self) -> bool:
+        return self.role == Role.PAYER
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -91,4 +106,4 @@ def lower_email(email: str) -> str:
     return email.strip().lower()
 
 
-__all__ = ["Role", "Provider", "User", "ApiToken", "lower_email"]
+__all__ = ["Role", "Provider", "User", "ApiToken", "lower_email", "new_participant_ref"]

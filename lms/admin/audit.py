@@ -36,11 +36,18 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def hold_chain_lock() -> None:
+    """Hold the log's writer lock until the transaction ends (PostgreSQL; SQLite writers are
+    serialised already). Domains that must order their own writes take it too, before their
+    first write, so the two never wait on each other in opposite orders."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+
+
 def record(actor: User | None, action: str, subject_type: str, subject_id: object,
            **data: object) -> AuditEntry:
     """Append one entry; the caller's transaction commits it with the change it describes."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
+    hold_chain_lock()
     prev = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     entry = AuditEntry(
         at=utcnow().replace(microsecond=0),

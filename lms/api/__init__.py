@@ -8,6 +8,7 @@ from lms.api.openapi import document
 from lms.assessments import api as assessments_api
 from lms.certificates import api as certificates_api
 from lms.extensions import csrf
+from lms.incentives import api as incentives_api
 from lms.media import api as media_api
 from lms.pacing import api as pacing_api
 from lms.reviews import api as reviews_api
@@ -16,7 +17,7 @@ from lms.verification import api as verification_api
 
 ROUTE_BLUEPRINTS = (auth.bp, courses.bp, enrollments.bp, certificates_api.bp,
                     reviews_api.bp, assessments_api.bp, pacing_api.bp, media_api.bp,
-                    verification_api.bp)
+                    verification_api.bp, incentives_api.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from lms.api.json_body import json_object, text_field
 from lms.extensions import db
+from lms.incentives.services import eligibility_status_of
 from lms.learning import services
 from lms.request_bodies import SMALL, body_limit
 from lms.verification import services as verification
@@ -35,8 +36,7 @@ def get_enrollment(enrollment_id: int):
         "status": enrollment.status,
         "progress_percent": services.progress_percent(entries),
         "completion_status": verification.completion_status(enrollment),
-        # Incentive eligibility arrives with the eligibility domain; until then there is none.
-        "eligibility_status": "none",
+        "eligibility_status": eligibility_status_of(enrollment),
         "modules": [{
             "module_id": e.module.id,
             "position": e.module.position,

@@ -14,13 +14,15 @@ from sqlalchemy import func, select
 from lms import permissions
 from lms.accounts.models import User
 from lms.catalog.models import Course
-from lms.unique_insert import insert_unless_taken
+from lms.clock import utcnow
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.learning.models import Enrollment, EnrollmentStatus
 from lms.permissions import reviews as review_permissions
 from lms.reviews.errors import AlreadyRated, RatingNotFound, RatingNotOpen
+from lms.reviews.events import course_rated
 from lms.reviews.models import MAX_STARS, MIN_STARS, Rating
+from lms.unique_insert import insert_unless_taken
 
 MIN_REVIEW = 10
 MAX_REVIEW = 2000
@@ -85,6 +87,7 @@ def rate_course(actor: User, enrollment: Enrollment, stars: object, review: obje
         raise AlreadyRated()
     rating = rating_of(enrollment)
     assert rating is not None
+    course_rated.send(rating, enrollment=enrollment, actor=actor, now=utcnow())
     return rating
 
 
