@@ -30,7 +30,7 @@ from werkzeug.utils import secure_filename
 
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.catalog.models import Module
+from lms.catalog.models import CourseStatus, Module
 from lms.clock import utcnow
 from lms.errors import AlurError, Conflict, Invalid
 from lms.extensions import db
@@ -228,11 +228,19 @@ def module_assets(module: Module) -> list[VideoAsset]:
 
 
 def playable_asset(module: Module) -> VideoAsset | None:
-    """The asset the module plays: its newest ready one (the pacing gate agrees)."""
-    return db.session.scalar(
+    """The asset a video module plays (the one function the player, the pacing gate and the
+    studio ask). A published version's module plays the asset pinned when it was published,
+    whatever is uploaded later; a draft plays its newest ready upload, else the video it
+    inherited from the version it was copied from."""
+    pinned = db.session.get(VideoAsset, module.video_asset_id) \
+        if module.video_asset_id is not None else None
+    if pinned is not None and module.version.status == CourseStatus.PUBLISHED:
+        return pinned
+    newest = db.session.scalar(
         select(VideoAsset).where(VideoAsset.module_id == module.id,
                                  VideoAsset.status == AssetStatus.READY)
         .order_by(VideoAsset.id.desc()).limit(1))
+    return newest or pinned
 
 
 def caption_target(module: Module) -> VideoAsset | None:

@@ -21,7 +21,8 @@ from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import completion
 from lms.learning.models import Enrollment, EnrollmentStatus, ModuleProgress
-from lms.media.models import AssetStatus, Caption, VideoAsset
+from lms.media.models import Caption, VideoAsset
+from lms.media.services import playable_asset
 from lms.pacing import attendance, rules, state
 from lms.pacing.errors import DeadlinePassed, MediaNotReady, NotPlayable
 from lms.pacing.models import EndReason, PlaybackSession, SessionKind
@@ -69,11 +70,8 @@ def owner_enrollment(user: User, module_id: int) -> tuple[Enrollment, Module]:
 
 
 def ready_asset(module: Module) -> VideoAsset | None:
-    """The asset a video module plays: its newest ready one."""
-    return db.session.scalar(
-        select(VideoAsset).where(VideoAsset.module_id == module.id,
-                                 VideoAsset.status == AssetStatus.READY)
-        .order_by(VideoAsset.id.desc()).limit(1))
+    """The asset a video module plays (see lms.media.services.playable_asset)."""
+    return playable_asset(module)
 
 
 def ensure_may_study(enrollment: Enrollment, now: datetime) -> None:
