@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request
 from lms.api import auth, courses, enrollments
 from lms.api.openapi import document
 from lms.assessments import api as assessments_api
+from lms.catalog import api as studio_api
 from lms.certificates import api as certificates_api
 from lms.extensions import csrf
 from lms.media import api as media_api
@@ -14,7 +15,7 @@ from lms.reviews import api as reviews_api
 from lms.security import bearer_token, carries_session_credentials
 
 ROUTE_BLUEPRINTS = (auth.bp, courses.bp, enrollments.bp, certificates_api.bp,
-                    reviews_api.bp, assessments_api.bp, pacing_api.bp, media_api.bp)
+                    reviews_api.bp, assessments_api.bp, pacing_api.bp, media_api.bp, studio_api.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)

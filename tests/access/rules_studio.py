@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.catalog.models import Course
 from tests import factories
 from lms.extensions import db
-from tests.access.matrix import Case, signed_in
+from tests.access.matrix import UNAUTH, Case, signed_in
 
 
 def extend_world(world: dict) -> None:
@@ -77,4 +77,23 @@ CASES = [
     Case("course_review.detail", "GET", "/admin/reviews/{draft_course_id}", admins(200)),
     Case("course_review.decide", "POST", "/admin/reviews/{draft_course_id}", admins(422),
          data={}),
+]
+
+API_STUDIO = signed_in(404, anonymous=UNAUTH, learner=403, other_learner=403, staff=422,
+                       admin=422)
+
+CASES += [
+    Case("api.studio_api.import_package", "POST", "/api/v1/course-packages",
+         signed_in(403, anonymous=UNAUTH, staff=422, other_staff=422, admin=422), data={}),
+    Case("api.studio_api.export_package", "GET", "/api/v1/courses/{draft_course_id}/package",
+         signed_in(404, anonymous=UNAUTH, learner=403, other_learner=403, staff=200,
+                   admin=200)),
+    Case("api.studio_api.request_review", "POST",
+         "/api/v1/courses/{draft_course_id}/review-requests", API_STUDIO, json={}),
+    Case("api.studio_api.decide", "POST", "/api/v1/courses/{draft_course_id}/decision",
+         signed_in(403, anonymous=UNAUTH, other_staff=404, admin=422),
+         json={"decision": "maybe"}),
+    Case("api.studio_api.grade", "POST", "/api/v1/submissions/999999/grade",
+         signed_in(403, anonymous=UNAUTH, staff=404, other_staff=404, admin=404),
+         json={"decision": "pass", "feedback": "ok"}),
 ]
