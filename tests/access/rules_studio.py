@@ -94,6 +94,6 @@ CASES += [
          signed_in(403, anonymous=UNAUTH, other_staff=404, admin=422),
          json={"decision": "maybe"}),
     Case("api.studio_api.grade", "POST", "/api/v1/submissions/999999/grade",
-         signed_in(403, anonymous=UNAUTH, staff=404, other_staff=404, admin=404),
+         signed_in(403, anonymous=UNAUTH, staff=404, other_staff=404),
          json={"decision": "pass", "feedback": "ok"}),
 ]
