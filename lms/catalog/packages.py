@@ -11,6 +11,7 @@ import io
 import json
 import posixpath
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,7 +29,10 @@ from lms.catalog.package_format import FORMAT, Problems, check_archive, check_co
 from lms.errors import AlurError, Invalid, NotFound
 from lms.extensions import db
 from lms.media import caption_tracks, services as media
-from lms.media.probe import InvalidMedia, probe_video
+from lms.media.probe import InvalidMedia, VideoInfo, probe_video
+
+
+PROBE_WORKERS = 4
 
 
 class PackageTooLarge(AlurError):
@@ -107,10 +111,10 @@ def _course_json(archive: zipfile.ZipFile, members: dict, problems: Problems) ->
 
 
 def _extract_videos(archive: zipfile.ZipFile, members: dict, doc: dict, folder: Path,
-                    problems: Problems) -> dict[int, Path]:
-    """Each video module's file, extracted and probed: a file that is not a video is a
-    problem."""
-    videos = {}
+                    problems: Problems) -> dict[int, tuple[Path, VideoInfo]]:
+    """Each video module's file, extracted and probed (several ffprobe processes at once): a
+    file that is not a video is a problem."""
+    targets = {}
     for index, module in enumerate(doc["modules"]):
         if module["kind"] != "video" or "video" not in module:
             continue
@@ -119,18 +123,28 @@ def _extract_videos(archive: zipfile.ZipFile, members: dict, doc: dict, folder: 
         with archive.open(members[name]) as source, target.open("wb") as out:
             while chunk := source.read(1 << 20):
                 out.write(chunk)
-        try:
-            probe_video(target)
-        except InvalidMedia as error:
-            problems.add(f"modules[{index}].video", f"“{module['video']}” is not a usable "
-                                                     f"video: {error.message}")
-            continue
-        videos[index] = target
+        targets[index] = target
+    with ThreadPoolExecutor(max_workers=PROBE_WORKERS) as pool:
+        results = dict(zip(targets, pool.map(_probe_quietly, targets.values())))
+    videos = {}
+    for index, result in results.items():
+        if isinstance(result, InvalidMedia):
+            problems.add(f"modules[{index}].video", f"“{doc['modules'][index]['video']}” is "
+                                                     f"not a usable video: {result.message}")
+        else:
+            videos[index] = (targets[index], result)
     return videos
 
 
+def _probe_quietly(path: Path) -> VideoInfo | InvalidMedia:
+    try:
+        return probe_video(path)
+    except InvalidMedia as error:
+        return error
+
+
 def _build(actor: User, doc: dict, archive: zipfile.ZipFile, members: dict,
-           videos: dict[int, Path], problems: Problems) -> Course:
+           videos: dict[int, tuple[Path, VideoInfo]], problems: Problems) -> Course:
     course = services.create_course(
         actor, actor.provider, None, doc["title"], doc.get("description", ""),
         doc.get("training_type", "self_paced"), language=doc.get("language", "id"),
@@ -150,7 +164,7 @@ def _build(actor: User, doc: dict, archive: zipfile.ZipFile, members: dict,
 
 
 def _fill(actor: User, course: Course, spec: dict, module: Module, archive: zipfile.ZipFile,
-          members: dict, video: Path | None) -> None:
+          members: dict, video: tuple[Path, VideoInfo] | None) -> None:
     if spec["kind"] == "quiz":
         quiz = spec["quiz"]
         bank = authoring.create_bank(actor, course, spec["title"])
@@ -168,8 +182,10 @@ def _fill(actor: User, course: Course, spec: dict, module: Module, archive: zipf
                                        max_mb=task.get("max_mb"),
                                        allow_link=task.get("allow_link", True))
     elif spec["kind"] == "video" and video is not None:
-        with video.open("rb") as handle:
-            asset = media.receive_upload(actor, module, posixpath.basename(spec["video"]), handle)
+        path, info = video
+        with path.open("rb") as handle:
+            asset = media.receive_upload(actor, module, posixpath.basename(spec["video"]),
+                                         handle, probed=info)
         for language, name in sorted(spec.get("captions", {}).items()):
             data = archive.read(members[posixpath.normpath(name)])
             caption_tracks.store_captions(actor, asset, language, io.BytesIO(data))

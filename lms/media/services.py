@@ -294,11 +294,14 @@ def _accept(asset: VideoAsset, info: VideoInfo, size: int, queue: bool = True) -
 
 
 def receive_upload(actor: User | None, module: Module, filename: str | None,
-                   stream: BinaryIO | None, queue: bool = True) -> VideoAsset:
+                   stream: BinaryIO | None, queue: bool = True,
+                   probed: VideoInfo | None = None) -> VideoAsset:
     """Check an uploaded source with ffprobe, store it and queue its transcode (unless
     `queue` is false: the caller transcodes it itself, see processing.transcode_now).
 
-    `actor` None is the system (demo seed). Raises NotFound/NotAVideoModule (see rules),
+    `probed` is the probe of these very bytes when the caller has already made it (a course
+    package checks every video before creating anything). `actor` None is the system (demo
+    seed). Raises NotFound/NotAVideoModule (see rules),
     MissingFile (422), VideoTooLarge (413) and InvalidVideo (422, with the probe's code). On
     any failure nothing is stored and no asset remains.
     """
@@ -309,7 +312,7 @@ def receive_upload(actor: User | None, module: Module, filename: str | None,
     with work_dir() as folder:
         local = folder / clean_filename(filename)
         size = _copy_limited(stream, local, upload_limit_bytes())
-        info = _probe(local)
+        info = probed or _probe(local)
         asset = _new_asset(actor, module, filename, AssetStatus.UPLOADED)
         _store_file(asset.source_key, local)
     _accept(asset, info, size, queue)
