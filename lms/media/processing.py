@@ -126,9 +126,10 @@ def finish(claimed: Claim, info: VideoInfo, result: HlsResult) -> VideoAsset | N
     asset.segment_seconds = result.segment_seconds
     asset.error_code = asset.error_message = None
     asset.ready_at = now
-    if asset.module.version.status != CourseStatus.PUBLISHED:
-        # A published module keeps the duration of the video pinned to it.
-        asset.module.duration_seconds = result.duration
+    module = asset.module
+    if module.version.status != CourseStatus.PUBLISHED or module.video_asset_id in (None, asset.id):
+        # A published module pinned to another video keeps that video's duration.
+        module.duration_seconds = result.duration
     db.session.flush()
     return asset
 
