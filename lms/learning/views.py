@@ -11,7 +11,7 @@ from lms.errors import AlurError
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.http import page_arg
-from lms.learning import deadlines, services
+from lms.learning import deadline_notice, services
 from lms.learning.forms import RedeemForm
 
 bp = Blueprint("learning", __name__)
@@ -19,7 +19,7 @@ bp = Blueprint("learning", __name__)
 
 @bp.app_template_global("deadline_of")
 def deadline_for_template(enrollment):
-    return deadlines.deadline_of(enrollment, utcnow())
+    return deadline_notice.deadline_of(enrollment, utcnow())
 
 
 @bp.get("/")
