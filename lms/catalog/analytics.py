@@ -13,12 +13,12 @@ from sqlalchemy import Integer, cast, func, select
 
 from lms.accounts.models import User
 from lms.assessments.models import QuizAttempt, QuizSettings
-from lms.catalog import rules
 from lms.catalog.models import Course, CourseVersion, Module
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.learning.models import Enrollment, ModuleProgress
 from lms.reviews.models import Rating
+from lms.permissions import catalog as rules
 
 BUCKET_SECONDS = 10
 

@@ -7,7 +7,8 @@ import io
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
-from lms.catalog import analytics, rules, services
+from lms.catalog import analytics, services
+from lms.permissions import catalog as rules
 
 bp = Blueprint("studio_analytics", __name__, url_prefix="/provider")
 

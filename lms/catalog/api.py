@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.api.body import json_object, text_field
+from lms.api.json_body import json_object, text_field
 from lms.api.openapi import INT, STR, _json, _obj, op, register_paths
 from lms.assessments import skills
 from lms.assessments.models import SubmissionStatus

@@ -9,13 +9,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.catalog import rules, services
+from lms.catalog import services
 from lms.catalog.forms import CodesForm, ConfirmForm
 from lms.catalog.models import Course
 from lms.errors import AlurError
 from lms.http import page_arg
 from lms.learning import services as learning
 from lms.transactions import discard_changes
+from lms.permissions import catalog as rules
 
 bp = Blueprint("codes", __name__, url_prefix="/provider")
 

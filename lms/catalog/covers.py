@@ -12,11 +12,12 @@ from PIL import Image, UnidentifiedImageError
 
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.catalog import rules
 from lms.catalog.models import Course
 from lms.errors import AlurError, Invalid
 from lms.extensions import db
+from lms.media.storage import current_storage
 from lms.media import services as media
+from lms.permissions import catalog as rules
 
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
            "WEBP": ("webp", "image/webp")}
@@ -59,7 +60,7 @@ def set_cover(actor: User | None, course: Course, stream: BinaryIO) -> Course:
     extension, _ = FORMATS[image_kind(data)]
     key = f"covers/{course.id}/{secrets.token_hex(8)}.{extension}"
     media.note_written(key)
-    media.storage().save(key, io.BytesIO(data))
+    current_storage().save(key, io.BytesIO(data))
     if course.cover_key:
         media.delete_after_commit(course.cover_key, folder=False)
     course.cover_key = key

@@ -22,14 +22,16 @@ from lms.accounts.models import User
 from lms.admin import audit
 from lms.assessments import authoring
 from lms.assessments.models import Question, QuizSettings, SkillTask
-from lms.catalog import rules, services
+from lms.catalog import services
 from lms.catalog.errors import InvalidPackage
 from lms.catalog.models import Course, CourseVersion, Module, ModuleKind
 from lms.catalog.package_format import FORMAT, Problems, check_archive, check_course
 from lms.errors import AlurError, Invalid, NotFound
 from lms.extensions import db
+from lms.media.storage import current_storage
 from lms.media import caption_tracks, services as media
 from lms.media.probe import InvalidMedia, VideoInfo, probe_video
+from lms.permissions import catalog as rules
 
 
 PROBE_WORKERS = 4
@@ -268,7 +270,7 @@ def export_package(actor: User, course: Course, number: int | None = None) -> by
     rules.ensure_may_author(actor, course)
     doc, files = course_document(course, version_for(course, number))
     out = io.BytesIO()
-    store = media.storage()
+    store = current_storage()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("course.json", json.dumps(doc, ensure_ascii=False, indent=1))
         for name, key in sorted(files.items()):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.admin import audit
 from lms.assessments.models import QuizSettings, SkillTask
-from lms.catalog import checklist, rules
+from lms.catalog import checklist
 from lms.catalog.errors import CourseIncomplete, NotInReview
 from lms.catalog.models import (Course, CourseStatus, CourseVersion, ModuleKind,
                                 ReviewAction, ReviewEvent)
@@ -22,6 +22,7 @@ from lms.errors import Conflict, Invalid
 from lms.extensions import db
 from lms.media.models import Caption
 from lms.media.services import playable_asset
+from lms.permissions import catalog as rules
 
 MAX_NOTES = 5000
 

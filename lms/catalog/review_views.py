@@ -6,12 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.catalog import preview, review, rules, services
+from lms.catalog import preview, review, services
 from lms.catalog.forms import DecisionForm
 from lms.catalog.models import Course
 from lms.errors import AlurError
 from lms.http import page_arg
 from lms.transactions import discard_changes
+from lms.permissions import catalog as rules
 
 bp = Blueprint("course_review", __name__, url_prefix="/admin/reviews")
 

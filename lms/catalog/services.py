@@ -19,7 +19,6 @@ from lms import permissions
 from lms.accounts.models import Provider, User
 from lms.admin import audit
 from lms.assessments.models import QuizSettings, SkillTask
-from lms.catalog import rules
 from lms.catalog.errors import CourseNotFound, ModuleNotFound
 from lms.catalog.models import (Course, CourseLanguage, CourseStatus, CourseVersion, Module,
                                 ModuleKind, TrainingType)
@@ -27,6 +26,7 @@ from lms.catalog.versions import draft_version, latest_version, publish_version
 from lms.errors import Conflict, Forbidden, Invalid
 from lms.extensions import db
 from lms.media import services as media
+from lms.permissions import catalog as rules
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROGRAMME_CODE_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

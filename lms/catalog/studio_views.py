@@ -13,13 +13,15 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.catalog import covers, preview, review, rules, services
+from lms.catalog import covers, preview, review, services
 from lms.catalog.errors import CourseIncomplete
 from lms.catalog.forms import AddModuleForm, ConfirmForm, CourseForm, ModuleForm, MoveForm
 from lms.catalog.models import Course, Module, ModuleKind
 from lms.errors import AlurError, Invalid
+from lms.media.storage import current_storage
 from lms.media import services as media
 from lms.transactions import discard_changes
+from lms.permissions import catalog as rules
 
 bp = Blueprint("studio", __name__, url_prefix="/provider")
 
@@ -228,7 +230,7 @@ def preview_media(asset_id: int, name: str):
     if not HLS_NAME.match(name) or not asset.is_ready:
         abort(404)
     try:
-        stream = media.storage().open(f"{asset.hls_prefix}/{name}")
+        stream = current_storage().open(f"{asset.hls_prefix}/{name}")
     except Exception:  # a missing object in any backend: the preview has nothing to show
         abort(404)
     mimetype = {"m3u8": "application/vnd.apple.mpegurl", "ts": "video/mp2t",
@@ -256,5 +258,5 @@ def cover(course_id: int):
     course_obj = services.get_course(current_user, course_id)
     if not course_obj.cover_key:
         abort(404)
-    return send_file(media.storage().open(course_obj.cover_key),
+    return send_file(current_storage().open(course_obj.cover_key),
                      mimetype=covers.content_type(course_obj.cover_key), max_age=300)

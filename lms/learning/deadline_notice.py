@@ -1,13 +1,13 @@
 """What a learner is told about their enrollment's finish-by date: the date, the days left,
-or that it has passed (then nothing more is credited, pacing rule 7)."""
+or that it has passed (then nothing more is credited: lms.learning.deadlines)."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from lms.learning.models import Enrollment, EnrollmentStatus
-from lms.pacing.rules_common import deadline_passed
+from lms.learning.deadlines import is_past_deadline
+from lms.learning.models import Enrollment
 
 DAY_SECONDS = 86_400
 
@@ -23,7 +23,6 @@ def deadline_of(enrollment: Enrollment, now: datetime) -> Deadline | None:
     """None for an enrollment without a finish-by date or one already completed."""
     if enrollment.finish_by is None or enrollment.completed_at is not None:
         return None
-    expired = enrollment.status == EnrollmentStatus.EXPIRED \
-        or deadline_passed(enrollment.finish_by, now)
+    expired = is_past_deadline(enrollment.status, enrollment.finish_by, now)
     left = 0 if expired else math.ceil((enrollment.finish_by - now).total_seconds() / DAY_SECONDS)
     return Deadline(enrollment.finish_by, left, expired)

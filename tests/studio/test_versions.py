@@ -11,7 +11,7 @@ from lms.catalog.models import CourseStatus, ModuleKind
 from lms.catalog.versions import draft_version
 from lms.extensions import db
 from lms.learning import services as learning
-from lms.pacing.sessions import ready_asset
+from lms.media.services import playable_asset as ready_asset
 from tests import factories, factories_assessments as fa, factories_media as fm
 
 
