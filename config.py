@@ -132,6 +132,10 @@ class Config:
     TRANSCODE_STALL_MINUTES = _int("TRANSCODE_STALL_MINUTES", 20)
     DEMO_VIDEO_SIZE = os.environ.get("DEMO_VIDEO_SIZE", "1280x720")
     SKILL_TASK_MAX_MB = _int("SKILL_TASK_MAX_MB", 50)
+    # The programme's review: hours of ready video a self-paced course needs at least.
+    SPL_MIN_VIDEO_HOURS = float(os.environ.get("SPL_MIN_VIDEO_HOURS", "9"))
+    COVER_MAX_MB = _int("COVER_MAX_MB", 5)
+    PACKAGE_MAX_MB = _int("PACKAGE_MAX_MB", 4096)
 
     # Background jobs: Huey on a SQLite file by default, on Redis when REDIS_URL is set.
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite3"))

@@ -8,6 +8,10 @@ from lms.assessments.authoring_views import bp as authoring_bp
 from lms.assessments.grant_views import bp as attempt_grants_bp
 from lms.assessments.grading_views import bp as grading_bp
 from lms.assessments.views import bp as assessments_bp
+from lms.catalog.analytics_views import bp as studio_analytics_bp
+from lms.catalog.code_views import bp as codes_bp
+from lms.catalog.review_views import bp as course_review_bp
+from lms.catalog.studio_views import bp as studio_bp
 from lms.catalog.views import bp as catalog_bp
 from lms.certificates.admin_views import bp as certificates_admin_bp
 from lms.certificates.views import bp as certificates_bp
@@ -23,5 +27,5 @@ from lms.verification.views import bp as verification_admin_bp
 BLUEPRINTS = (accounts_bp, learning_bp, admin_bp, api_bp,
               certificates_bp, certificates_admin_bp, reviews_bp, assessments_bp, grading_bp,
               attempt_grants_bp, incentives_admin_bp, outbox_admin_bp,
-              authoring_bp, pacing_bp, media_gate_bp, catalog_bp, media_bp,
-              verification_admin_bp)
+              authoring_bp, pacing_bp, media_gate_bp, catalog_bp, media_bp, studio_bp, codes_bp,
+              course_review_bp, studio_analytics_bp, verification_admin_bp)

@@ -53,5 +53,7 @@ fi
 # The player loads hls.js as a static asset; it is copied at set-up, never committed.
 mkdir -p static/vendor
 cp node_modules/hls.js/dist/hls.min.js static/vendor/hls.min.js
+# The studio's drag-and-drop module list.
+cp node_modules/sortablejs/Sortable.min.js static/vendor/Sortable.min.js
 
 .venv/bin/pybabel compile -d translations >/dev/null

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request
 from lms.api import auth, courses, enrollments
 from lms.api.openapi import document
 from lms.assessments import api as assessments_api
+from lms.catalog import api as studio_api
 from lms.certificates import api as certificates_api
 from lms.extensions import csrf
 from lms.incentives import api as incentives_api
@@ -17,7 +18,7 @@ from lms.verification import api as verification_api
 
 ROUTE_BLUEPRINTS = (auth.bp, courses.bp, enrollments.bp, certificates_api.bp,
                     reviews_api.bp, assessments_api.bp, pacing_api.bp, media_api.bp,
-                    verification_api.bp, incentives_api.bp)
+                    verification_api.bp, incentives_api.bp, studio_api.bp)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)

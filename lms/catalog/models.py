@@ -3,25 +3,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import Provider
+from lms.accounts.models import Provider, User
 from lms.clock import utcnow
 from lms.db_types import UTCDateTime
 from lms.extensions import db
 
 
 class TrainingType:
-    SELF_PACED = "self_paced"  # SPL: the only type Alur delivers
+    SELF_PACED = "self_paced"  # SPL: the only type Alur delivers; the programme's checks apply
+    GENERAL = "general"  # a course outside the programme's SPL rules: its checks are skipped
     WEBINAR = "webinar"
     OFFLINE = "offline"
     ALL = (SELF_PACED, WEBINAR, OFFLINE)
+    COURSE_TYPES = (SELF_PACED, GENERAL)
 
 
 class CourseStatus:
+    """A course is `published` once any version is; a version moves draft → in_review →
+    published, or back to `returned` (editable again) with the reviewer's notes."""
+
     DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
     PUBLISHED = "published"
+    EDITABLE = (DRAFT, RETURNED)
+
+
+class CourseLanguage:
+    ALL = ("id", "en")
 
 
 class ModuleKind:
@@ -44,6 +56,12 @@ class Course(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=CourseStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str] = mapped_column(String(5), default="id")
+    # Each enrollment's finish-by is its redeem time plus this many days (None: no deadline).
+    finish_within_days: Mapped[int | None] = mapped_column()
+    # The programme's code for this course: redeem-code answers name it.
+    programme_course_code: Mapped[str | None] = mapped_column(String(64))
+    cover_key: Mapped[str | None] = mapped_column(String(500))  # media storage key
 
     provider: Mapped[Provider] = relationship()
     versions: Mapped[list["CourseVersion"]] = relationship(
@@ -73,11 +91,16 @@ class CourseVersion(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=CourseStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_notes: Mapped[str] = mapped_column(Text, default="")  # the reviewer's, when returned
 
     course: Mapped[Course] = relationship(back_populates="versions")
     modules: Mapped[list["Module"]] = relationship(
         back_populates="version", order_by="Module.position"
     )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in CourseStatus.EDITABLE
 
     @property
     def content_seconds(self) -> float:
@@ -101,6 +124,10 @@ class Module(db.Model):
     # Readings: sanitised HTML and the minimum dwell time (provider-set or derived).
     body: Mapped[str] = mapped_column(Text, default="")
     min_dwell_seconds: Mapped[int | None] = mapped_column()
+    # Videos: the asset this module plays, fixed when its version is published (and inherited
+    # by the next draft), so a video replaced in a draft never reaches enrolled learners. A
+    # plain id, not a foreign key: assets belong to modules, and a ready one is never deleted.
+    video_asset_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version: Mapped[CourseVersion] = relationship(back_populates="modules")
@@ -108,3 +135,30 @@ class Module(db.Model):
     @property
     def course(self) -> Course:
         return self.version.course
+
+
+class ReviewAction:
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class ReviewEvent(db.Model):
+    """One step of the programme's review of a version, shown to the provider (and audited)."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # The checklist's warnings at submission ([{code, message}]), so the reviewer sees them.
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[CourseVersion] = relationship()
+    actor: Mapped[User | None] = relationship()

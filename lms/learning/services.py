@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -96,7 +97,7 @@ def redeem_code(user: User, raw_code: str, course_slug: str | None = None) -> En
     if claimed != 1:
         raise _redeem_failure("code_already_used")
     enrollment = Enrollment(user=user, course=course, version=version, redeem_code_id=code.id,
-                            enrolled_at=now)
+                            enrolled_at=now, finish_by=finish_by_for(course, now))
     db.session.add(enrollment)
     db.session.flush()
     audit.record(user, "enrollment.created", "enrollment", enrollment.id, code=code.code,
@@ -106,10 +107,14 @@ def redeem_code(user: User, raw_code: str, course_slug: str | None = None) -> En
 
 def generate_codes(actor: User | None, course: Course, count: int,
                    training_type: str = TrainingType.SELF_PACED) -> list[str]:
-    """Mint fresh single-use codes for a course. Raises Invalid for a count out of range and
-    Forbidden/NotFound for users who do not manage the course."""
+    """Mint fresh single-use codes for a published course. Raises Invalid for a count out of
+    range, Conflict (course_not_published) for a course never published and NotFound for
+    users who do not manage the course."""
     if actor is not None:
         permissions.ensure_may_manage_course(actor, course)
+        if course.current_version is None:
+            raise Conflict(_l("Codes are issued only for a published course."),
+                           code="course_not_published")
     if not 1 <= count <= MAX_CODES_PER_BATCH:
         raise Invalid(_l("Ask for between 1 and %(n)d codes.", n=MAX_CODES_PER_BATCH),
                       code="invalid_count")
@@ -124,13 +129,71 @@ def generate_codes(actor: User | None, course: Course, count: int,
 
 
 def cancel_code(actor: User | None, code: RedeemCode) -> None:
-    """Cancel an unused code (programme or admin decision). Raises Conflict once used."""
+    """Cancel an unused code (provider staff of the course or an admin): redeeming it then
+    answers `code_cancelled`. Raises NotFound for others, Conflict once used; a cancelled
+    code stays cancelled (no-op)."""
     if actor is not None:
-        permissions.ensure_admin(actor)
+        permissions.ensure_may_manage_course(actor, code.course)
     if code.state == CodeState.USED:
         raise _redeem_failure("code_already_used")
+    if code.state == CodeState.CANCELLED:
+        return
     code.state = CodeState.CANCELLED
-    audit.record(actor, "code.cancelled", "redeem_code", code.id)
+    db.session.flush()
+    audit.record(actor, "code.cancelled", "redeem_code", code.id, course=code.course_id)
+
+
+def cancel_transaction(actor: User | None, code: RedeemCode) -> None:
+    """Record that the purchase behind an unused code was cancelled: redeeming it then
+    answers `transaction_cancelled`. Raises NotFound for others, Conflict once used."""
+    if actor is not None:
+        permissions.ensure_may_manage_course(actor, code.course)
+    if code.state == CodeState.USED:
+        raise _redeem_failure("code_already_used")
+    if code.transaction_cancelled:
+        return
+    code.transaction_cancelled = True
+    db.session.flush()
+    audit.record(actor, "code.transaction_cancelled", "redeem_code", code.id,
+                 course=code.course_id)
+
+
+def get_code(actor: User, code_id: int) -> RedeemCode:
+    """A code of a course the actor manages. Raises NotFound (code_not_found) otherwise."""
+    code = db.session.get(RedeemCode, code_id)
+    if code is None or not permissions.may_manage_course(actor, code.course):
+        raise NotFound(_l("No such code."), code="code_not_found")
+    return code
+
+
+def course_codes(actor: User, course: Course, page: int = 1, per_page: int = 50):
+    """A page of the course's codes, newest first. Raises NotFound for non-managers."""
+    permissions.ensure_may_manage_course(actor, course)
+    return db.paginate(select(RedeemCode).where(RedeemCode.course_id == course.id)
+                       .order_by(RedeemCode.id.desc()), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def all_course_codes(actor: User, course: Course) -> list[RedeemCode]:
+    """Every code of the course, oldest first (the CSV download)."""
+    permissions.ensure_may_manage_course(actor, course)
+    return list(db.session.scalars(select(RedeemCode).where(RedeemCode.course_id == course.id)
+                                   .order_by(RedeemCode.id)))
+
+
+def code_state(code: RedeemCode) -> str:
+    """fresh, used, cancelled, or transaction_cancelled (an unused code whose purchase was
+    cancelled)."""
+    if code.state == CodeState.FRESH and code.transaction_cancelled:
+        return "transaction_cancelled"
+    return code.state
+
+
+def finish_by_for(course: Course, enrolled_at: datetime) -> datetime | None:
+    """The redeem time plus the course's "finish within N days", or None without one."""
+    if not course.finish_within_days:
+        return None
+    return enrolled_at + timedelta(days=course.finish_within_days)
 
 
 @dataclass(frozen=True)

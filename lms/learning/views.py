@@ -8,11 +8,17 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.catalog import services as catalog_services
 from lms.errors import AlurError
+from lms.clock import utcnow
 from lms.http import page_arg
-from lms.learning import services
+from lms.learning import deadline_notice, services
 from lms.learning.forms import RedeemForm
 
 bp = Blueprint("learning", __name__)
+
+
+@bp.app_template_global("deadline_of")
+def deadline_for_template(enrollment):
+    return deadline_notice.deadline_of(enrollment, utcnow())
 
 
 @bp.get("/")

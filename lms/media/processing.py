@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, or_, select, update
 
+from lms.catalog.models import CourseStatus
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.media import services
@@ -125,7 +126,10 @@ def finish(claimed: Claim, info: VideoInfo, result: HlsResult) -> VideoAsset | N
     asset.segment_seconds = result.segment_seconds
     asset.error_code = asset.error_message = None
     asset.ready_at = now
-    asset.module.duration_seconds = result.duration
+    module = asset.module
+    if module.version.status != CourseStatus.PUBLISHED or module.video_asset_id in (None, asset.id):
+        # A published module pinned to another video keeps that video's duration.
+        module.duration_seconds = result.duration
     db.session.flush()
     return asset
 

@@ -30,7 +30,7 @@ from werkzeug.utils import secure_filename
 
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.catalog.models import Module
+from lms.catalog.models import CourseStatus, Module
 from lms.clock import utcnow
 from lms.errors import Conflict
 from lms.extensions import db
@@ -202,12 +202,19 @@ def module_assets(module: Module) -> list[VideoAsset]:
 
 
 def playable_asset(module: Module) -> VideoAsset | None:
-    """The asset the module plays: its newest ready one. Sessions, the player and the
-    staff pages all ask here."""
-    return db.session.scalar(
+    """The asset a video module plays (the one function the player, the pacing gate and the
+    studio ask). A published version's module plays the asset pinned when it was published,
+    whatever is uploaded later; a draft plays its newest ready upload, else the video it
+    inherited from the version it was copied from."""
+    pinned = db.session.get(VideoAsset, module.video_asset_id) \
+        if module.video_asset_id is not None else None
+    if pinned is not None and module.version.status == CourseStatus.PUBLISHED:
+        return pinned
+    newest = db.session.scalar(
         select(VideoAsset).where(VideoAsset.module_id == module.id,
                                  VideoAsset.status == AssetStatus.READY)
         .order_by(VideoAsset.id.desc()).limit(1))
+    return newest or pinned
 
 
 def caption_target(module: Module) -> VideoAsset | None:
@@ -261,11 +268,14 @@ def _accept(asset: VideoAsset, info: VideoInfo, size: int, queue: bool = True) -
 
 
 def receive_upload(actor: User | None, module: Module, filename: str | None,
-                   stream: BinaryIO | None, queue: bool = True) -> VideoAsset:
+                   stream: BinaryIO | None, queue: bool = True,
+                   probed: VideoInfo | None = None) -> VideoAsset:
     """Check an uploaded source with ffprobe, store it and queue its transcode (unless
     `queue` is false: the caller transcodes it itself, see processing.transcode_now).
 
-    `actor` None is the system (demo seed). Raises NotFound/NotAVideoModule (see rules),
+    `probed` is the probe of these very bytes when the caller has already made it (a course
+    package checks every video before creating anything). `actor` None is the system (demo
+    seed). Raises NotFound/NotAVideoModule (see rules),
     MissingFile (422), VideoTooLarge (413) and InvalidVideo (422, with the probe's code). On
     any failure nothing is stored and no asset remains.
     """
@@ -276,7 +286,7 @@ def receive_upload(actor: User | None, module: Module, filename: str | None,
     with work_dir() as folder:
         local = folder / clean_filename(filename)
         size = _copy_limited(stream, local, upload_limit_bytes())
-        info = _probe(local)
+        info = probed or _probe(local)
         asset = _new_asset(actor, module, filename, AssetStatus.UPLOADED)
         _store_file(asset.source_key, local)
     _accept(asset, info, size, queue)

@@ -1,0 +1,75 @@
+"""Course cover images: checked with Pillow, stored with the other media, served to those
+who may see the course."""
+from __future__ import annotations
+
+import io
+import secrets
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
+
+from lms.accounts.models import User
+from lms.admin import audit
+from lms.catalog.models import Course
+from lms.errors import AlurError, Invalid
+from lms.extensions import db
+from lms.media.storage import current_storage
+from lms.media import services as media
+from lms.permissions import catalog as rules
+
+FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
+           "WEBP": ("webp", "image/webp")}
+MAX_PIXELS = 40_000_000
+
+
+class CoverTooLarge(AlurError):
+    status = 413
+    code = "too_large"
+    default_message = _l("The cover image is larger than the limit.")
+
+
+def image_kind(data: bytes) -> str:
+    """The format name of an image Pillow can read (JPEG, PNG, WEBP). Raises Invalid."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise Invalid(_l("The cover image has too many pixels."), code="invalid_cover",
+                              field="cover")
+            image.verify()
+            kind = image.format or ""
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise Invalid(_l("The cover must be a JPEG, PNG or WebP image."), code="invalid_cover",
+                      field="cover") from None
+    if kind not in FORMATS:
+        raise Invalid(_l("The cover must be a JPEG, PNG or WebP image."), code="invalid_cover",
+                      field="cover")
+    return kind
+
+
+def set_cover(actor: User | None, course: Course, stream: BinaryIO) -> Course:
+    """Store a new cover (the old one goes once this commits). Raises Forbidden /
+    CourseNotFound, CoverTooLarge (413) and Invalid (invalid_cover)."""
+    if actor is not None:
+        rules.ensure_may_author(actor, course)
+    limit = int(current_app.config.get("COVER_MAX_MB", 5)) * 1024 * 1024
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise CoverTooLarge()
+    extension, _ = FORMATS[image_kind(data)]
+    key = f"covers/{course.id}/{secrets.token_hex(8)}.{extension}"
+    media.note_written(key)
+    current_storage().save(key, io.BytesIO(data))
+    if course.cover_key:
+        media.delete_after_commit(course.cover_key, folder=False)
+    course.cover_key = key
+    db.session.flush()
+    audit.record(actor, "course.cover_set", "course", course.id, key=key)
+    return course
+
+
+def content_type(key: str) -> str:
+    extension = key.rsplit(".", 1)[-1]
+    return next((mime for ext, mime in FORMATS.values() if ext == extension),
+                "application/octet-stream")
