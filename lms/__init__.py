@@ -11,6 +11,7 @@ from lms.blueprints import BLUEPRINTS
 from lms.converters import DatabaseIdConverter
 from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
+from lms.web import compression, headers, static_files
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -36,6 +37,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+    headers.init_app(app)
+    compression.init_app(app)
+    static_files.init_app(app)
     cli.register(app)
     return app
 

@@ -1,0 +1,41 @@
+"""Reading and changing a learner's settings."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.models import User
+from lms.clock import utcnow
+from lms.errors import Invalid
+from lms.extensions import db
+from lms.media.models import VideoAsset
+from lms.preferences.data_saver import Rung, is_known_height
+from lms.preferences.models import LearnerPreference
+
+
+def data_saver_height(user: User | None) -> int | None:
+    """The tallest rung this user's player may fetch (None: no cap, or nobody signed in)."""
+    if user is None or not user.is_authenticated:
+        return None
+    preference = db.session.get(LearnerPreference, user.id)
+    return preference.data_saver_height if preference else None
+
+
+def set_data_saver(user: User, height: int | None) -> LearnerPreference:
+    """Raises Invalid (422) for a height that is not one of the data saver's rungs."""
+    if not is_known_height(height):
+        raise Invalid(_l("Choose one of the data saver settings."), code="invalid_field",
+                      field="data_saver")
+    preference = db.session.get(LearnerPreference, user.id)
+    if preference is None:
+        preference = LearnerPreference(user_id=user.id)
+        db.session.add(preference)
+    preference.data_saver_height = height
+    preference.updated_at = utcnow()
+    db.session.flush()
+    return preference
+
+
+def ladder_of(asset: VideoAsset | None) -> list[Rung]:
+    if asset is None:
+        return []
+    return [Rung(name=r.name, height=r.height, bandwidth=r.bandwidth) for r in asset.renditions]
