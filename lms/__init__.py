@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 
 from config import INSTANCE_DIR, config_for
-from lms import cli, i18n, models, security  # noqa: F401 (models: complete metadata)
+from lms import cli, i18n, models, security, transactions  # noqa: F401 (models: complete metadata)
 from lms.blueprints import BLUEPRINTS
 from lms.converters import DatabaseIdConverter
 from lms.errors import register_error_handlers
@@ -36,6 +36,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    transactions.init_app(app)
     register_error_handlers(app)
     headers.init_app(app)
     compression.init_app(app)

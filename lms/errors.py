@@ -23,6 +23,8 @@ class AlurError(Exception):
     status = 400
     code = "bad_request"
     default_message = _l("The request could not be processed.")
+    #: Whether the work done before the refusal is committed (evidence of the attempt).
+    keeps_changes = False
 
     def __init__(self, message: str | None = None, *, code: str | None = None, **extra) -> None:
         self.message = message if message is not None else self.default_message
@@ -30,6 +32,12 @@ class AlurError(Exception):
             self.code = code
         self.extra = extra
         super().__init__(str(self.message))
+
+    def keeping_changes(self) -> AlurError:
+        """This refusal, answered after committing what was written before it: the
+        evidence of a refused heartbeat or segment, the clean-up of a refused upload."""
+        self.keeps_changes = True
+        return self
 
     def payload(self) -> dict:
         return {"error": self.code, "message": str(self.message), **self.extra}

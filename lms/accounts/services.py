@@ -150,3 +150,9 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     db.session.flush()
     return user
+
+
+def set_locale(user: User, code: str) -> None:
+    """Keep the language the person chose for their account (mail, PDFs, other devices)."""
+    user.locale = code
+    db.session.flush()

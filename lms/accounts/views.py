@@ -1,7 +1,7 @@
 """Sign-up, sign-in, sign-out, password reset and language choice."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -31,7 +31,6 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             session.permanent = True
-            db.session.commit()
             return redirect(safe_next(url_for("learning.dashboard")))
     return render_template("accounts/login.html", form=form), (401 if form.errors else 200)
 
@@ -45,7 +44,6 @@ def signup():
         except AlurError as error:
             form.email.errors.append(str(error.message))
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome to Alur! Redeem your training code to start."), "success")
             return redirect(url_for("learning.dashboard"))
@@ -86,17 +84,17 @@ def reset_password(token: str):
         except AlurError as error:
             form.password.errors.append(str(error.message))
         else:
-            db.session.commit()
             flash(_("Your password has been changed. Sign in with the new one."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form), (422 if form.errors else 200)
 
 
-@bp.get("/lang/<code>")
+@bp.route("/lang/<code>", methods=["GET", "POST"])
 def set_language(code: str):
+    """The language of this browser; a POST (the header's buttons) also keeps it for the
+    signed-in account. A GET, for plain links, never writes."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-        if current_user.is_authenticated:
-            current_user.locale = code
-            db.session.commit()
+        if request.method == "POST" and current_user.is_authenticated:
+            services.set_locale(current_user, code)
     return redirect(safe_next(url_for("learning.catalog")))

@@ -49,7 +49,6 @@ def new_user():
         except AlurError as error:
             form.email.errors.append(str(error.message))
         else:
-            db.session.commit()
             flash(_("Account %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_new.html", form=form), (422 if form.errors else 200)
@@ -64,7 +63,6 @@ def providers():
         except AlurError as error:
             form.slug.errors.append(str(error.message))
         else:
-            db.session.commit()
             flash(_("Provider %(name)s created.", name=provider.name), "success")
             return redirect(url_for("admin.providers"))
     page = db.paginate(select(Provider).order_by(Provider.name), page=page_arg(), per_page=25,

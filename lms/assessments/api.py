@@ -49,7 +49,6 @@ def limit_hand_in_size(endpoint: str | None, values: dict | None) -> None:
 def start_attempt(module_id: int):
     enrollment, module = quizzes.owner_enrollment(current_user, module_id)
     attempt, created = quizzes.start_attempt(current_user, enrollment, module)
-    db.session.commit()
     return jsonify({"attempt_id": attempt.id, "module_id": module.id, "number": attempt.number,
                     "resumed": not created, "started_at": _iso(attempt.started_at),
                     "deadline_at": _iso(attempt.deadline_at),
@@ -80,7 +79,6 @@ def submit_attempt(attempt_id: int):
     if set(body) != {"answers"}:
         raise InvalidAnswers()
     graded = quizzes.submit_attempt(current_user, attempt, body["answers"])
-    db.session.commit()
     return jsonify({"attempt_id": attempt.id, "score": attempt.score, "passed": attempt.passed,
                     "attempts_left": graded.attempts_left,
                     "correct_count": attempt.correct_count,
@@ -109,7 +107,6 @@ def submit_skill_task(module_id: int):
     received = skills.Upload(upload.filename, upload.stream) \
         if upload is not None and upload.filename else None
     item = skills.submit(current_user, enrollment, module, url=url, upload=received, note=note)
-    db.session.commit()
     return jsonify(_submission_json(item)), 201
 
 

@@ -22,6 +22,7 @@ from lms.catalog.models import Course, Module, ModuleKind
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.http import page_arg
+from lms.transactions import discard_changes
 
 bp = Blueprint("authoring", __name__, url_prefix="/provider")
 
@@ -46,7 +47,7 @@ def require_authors():
 
 def _refused(form, error: Invalid, fields: dict[str, str]) -> int:
     """Put the service's refusal on the field it concerns; the status to answer with."""
-    db.session.rollback()
+    discard_changes()
     field: Field | None = getattr(form, fields.get(error.code, ""), None)
     (field.errors if field is not None else form.form_errors).append(str(error.message))
     return error.status
@@ -73,7 +74,6 @@ def create_bank(course_id: int):
         bank = authoring.create_bank(current_user, course_obj, form.title.data)
     except Invalid as error:
         return _overview(course_obj, form, _refused(form, error, {"invalid_title": "title"}))
-    db.session.commit()
     flash(_("The question bank “%(title)s” was created. Add its questions now.",
             title=bank.title), "success")
     return redirect(url_for(".bank", bank_id=bank.id))
@@ -102,7 +102,6 @@ def add_question(bank_id: int):
                                           form.explanation.data or "")
     except Invalid as error:
         return _bank_page(bank_obj, form, _refused(form, error, QUESTION_FIELDS))
-    db.session.commit()
     flash(_("The question was added."), "success")
     return redirect(url_for(".bank", bank_id=bank_obj.id, page=queries.page_of(question),
                             _anchor=f"question-{question.id}"))
@@ -114,7 +113,6 @@ def retire_question(question_id: int):
     form = ConfirmForm()
     if question.active and form.validate_on_submit():
         authoring.retire_question(current_user, question)
-        db.session.commit()
         flash(_("The question was retired: new attempts no longer draw it."), "success")
         return redirect(url_for(".bank", bank_id=question.bank_id,
                                 page=queries.page_of(question)))
@@ -161,7 +159,6 @@ def quiz(module_id: int):
         except Invalid as error:
             status = _refused(form, error, QUIZ_FIELDS)
         else:
-            db.session.commit()
             flash(_("The settings of “%(title)s” were saved.", title=module.title), "success")
             return redirect(url_for(".course", course_id=module.course.id))
     elif form.is_submitted():
@@ -194,7 +191,6 @@ def skill_task(module_id: int):
         except Invalid as error:
             status = _refused(form, error, TASK_FIELDS)
         else:
-            db.session.commit()
             flash(_("The skill task of “%(title)s” was saved.", title=module.title), "success")
             return redirect(url_for(".course", course_id=module.course.id))
     elif form.is_submitted():

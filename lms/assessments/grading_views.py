@@ -13,6 +13,7 @@ from lms.assessments.models import SubmissionStatus
 from lms.errors import Invalid
 from lms.extensions import db
 from lms.http import page_arg
+from lms.transactions import discard_changes
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
 STATUS_FILTERS = (*SubmissionStatus.ALL, "all")
@@ -43,11 +44,10 @@ def submission(submission_id: int):
         try:
             skills.grade(current_user, item, form.decision.data, form.feedback.data)
         except (Invalid, AlreadyGraded) as error:
-            db.session.rollback()
+            discard_changes()
             form.feedback.errors.append(str(error.message))
             status = error.status
         else:
-            db.session.commit()
             flash(_("Your answer was sent to %(name)s.", name=item.enrollment.user.name),
                   "success")
             return redirect(url_for("grading.queue"))

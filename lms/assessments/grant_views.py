@@ -14,6 +14,7 @@ from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.http import page_arg
 from lms.learning.models import Enrollment
+from lms.transactions import discard_changes
 
 bp = Blueprint("attempt_grants", __name__, url_prefix="/grading/attempts")
 
@@ -48,10 +49,9 @@ def grant(enrollment_id: int, module_id: int):
     try:
         grants.grant_extra_attempt(current_user, enrollment, module, reason)
     except (Invalid, Conflict) as error:
-        db.session.rollback()
+        discard_changes()
         return _listing(error.message, (enrollment_id, module_id), reason[:grants.MAX_REASON],
                         error.status)
-    db.session.commit()
     flash(_("%(name)s may now make one more attempt at “%(quiz)s”.",
             name=enrollment.user.name, quiz=module.title), "success")
     return redirect(url_for("attempt_grants.stuck", page=page_arg()))

@@ -12,6 +12,7 @@ from lms.assessments.forms import FileSubmissionForm, LinkSubmissionForm, StartA
 from lms.errors import AlurError, Invalid
 from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
+from lms.transactions import discard_changes
 
 bp = Blueprint("assessments", __name__)
 
@@ -54,7 +55,7 @@ def limit_hand_in_size(endpoint: str | None, values: dict | None) -> None:
 
 
 def _problem(error: AlurError, enrollment_id: int, module_id: int, attempt_id: int | None = None):
-    db.session.rollback()
+    discard_changes()
     return render_template("assessments/problem.html", error=error, enrollment_id=enrollment_id,
                            module_id=module_id, attempt_id=attempt_id), error.status
 
@@ -67,7 +68,6 @@ def start_attempt(enrollment_id: int, module_id: int):
         attempt, _created = quizzes.start_attempt(current_user, enrollment, module)
     except EXPLAINED as error:
         return _problem(error, enrollment.id, module.id)
-    db.session.commit()
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
 
 
@@ -88,7 +88,6 @@ def submit_attempt(attempt_id: int):
         graded = quizzes.submit_attempt(current_user, attempt, answers)
     except EXPLAINED as error:
         return _problem(error, attempt.enrollment_id, attempt.module_id, attempt.id)
-    db.session.commit()
     if graded.attempt.enrollment.status == EnrollmentStatus.COMPLETED:
         flash(_("Well done: you have completed the course."), "success")
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
@@ -111,7 +110,6 @@ def submit_skill_task(enrollment_id: int, module_id: int):
                                    note=note)
     except EXPLAINED as error:
         return _problem(error, enrollment.id, module.id)
-    db.session.commit()
     flash(_("Your work was handed in (submission %(n)d). The provider will review it and "
             "write feedback.", n=submission.number), "success")
     return redirect(url_for("learning.module", enrollment_id=enrollment.id, module_id=module.id))

@@ -11,6 +11,7 @@ from lms.certificates.forms import RevokeForm
 from lms.errors import AlurError
 from lms.extensions import db
 from lms.http import page_arg
+from lms.transactions import discard_changes
 
 bp = Blueprint("certificates_admin", __name__, url_prefix="/admin/certificates")
 
@@ -47,11 +48,10 @@ def revoke(number: str):
         try:
             services.revoke_certificate(current_user, certificate, form.reason.data)
         except AlurError as error:
-            db.session.rollback()
+            discard_changes()
             form.reason.errors.append(str(error.message))
             return render_template("certificates/admin_detail.html", certificate=certificate,
                                    form=form), error.status
-        db.session.commit()
         flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
         return redirect(url_for(".detail", number=certificate.number))
     return render_template("certificates/admin_detail.html", certificate=certificate,

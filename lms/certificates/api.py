@@ -69,7 +69,6 @@ def get_for_enrollment(enrollment_id: int):
 def issue_for_enrollment(enrollment_id: int):
     enrollment = learning.get_enrollment_for(current_user, enrollment_id)
     certificate = services.request_certificate(current_user, enrollment)
-    db.session.commit()
     return _uncached(jsonify(holder_record(certificate)))
 
 

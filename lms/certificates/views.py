@@ -105,7 +105,6 @@ def mine(enrollment_id: int):
 def request_mine(enrollment_id: int):
     enrollment = learning.get_enrollment_for(current_user, enrollment_id)
     services.request_certificate(current_user, enrollment)
-    db.session.commit()
     flash(_("Your certificate has been issued."), "success")
     return redirect(url_for(".mine", enrollment_id=enrollment.id))
 

@@ -58,7 +58,6 @@ def redeem():
         except AlurError as error:
             form.code.errors.append(str(error.message))
         else:
-            db.session.commit()
             flash(_("You are enrolled. Start with the first module."), "success")
             return redirect(url_for("learning.outline", enrollment_id=enrollment.id))
     return _dashboard(form, 422)

@@ -37,7 +37,6 @@ def start_video_upload(module_id: int):
     size = _size_field(body)
     content_type = text_field(body, "content_type", 100, required=False)
     upload = services.start_direct_upload(current_user, module, filename, size, content_type)
-    db.session.commit()
     if upload is None:
         return jsonify({"method": "multipart", "max_bytes": services.upload_limit_bytes(),
                         "url": url_for("media.upload", module_id=module.id),
@@ -52,12 +51,7 @@ def start_video_upload(module_id: int):
 @login_required
 def complete_video_upload(asset_id: int):
     asset = services.get_asset(current_user, asset_id)
-    try:
-        asset = services.complete_direct_upload(current_user, asset)
-    except (services.InvalidVideo, services.VideoTooLarge):
-        db.session.commit()  # the refused upload's asset and object go; the error still answers
-        raise
-    db.session.commit()
+    asset = services.complete_direct_upload(current_user, asset)
     return jsonify(asset_status(asset))
 
 

@@ -339,7 +339,7 @@ def complete_direct_upload(actor: User, asset: VideoAsset) -> VideoAsset:
     Idempotent: an asset past `awaiting_upload` is returned as it is. Raises
     UploadNotReceived (409) while the object is missing (the browser may post again), and
     VideoTooLarge (413) or InvalidVideo (422) after deleting the object and the asset: the
-    caller commits that deletion before answering.
+    refusal keeps that deletion.
     """
     rules.ensure_may_manage_asset(actor, asset)
     if asset.status != AssetStatus.AWAITING_UPLOAD:
@@ -351,15 +351,15 @@ def complete_direct_upload(actor: User, asset: VideoAsset) -> VideoAsset:
         raise UploadNotReceived() from None
     except UploadTooLarge:
         _discard(asset)
-        raise VideoTooLarge(upload_limit_mb()) from None
+        raise VideoTooLarge(upload_limit_mb()).keeping_changes() from None
     with work_dir() as folder:
         local = folder / clean_filename(asset.original_filename)
         store.download_to(asset.source_key, local)
         try:
             info = _probe(local)
-        except InvalidVideo:
+        except InvalidVideo as refusal:
             _discard(asset)
-            raise
+            raise refusal.keeping_changes() from None
     _accept(asset, info, size)
     audit.record(actor, "video.uploaded", "video_asset", asset.id, module=asset.module_id,
                  bytes=size, filename=asset.original_filename, direct=True)

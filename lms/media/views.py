@@ -19,6 +19,7 @@ from lms.media import tasks  # noqa: F401  (queues transcodes after each commit)
 from lms.media.forms import CaptionForm, ConfirmForm, VideoUploadForm
 from lms.media.models import VideoAsset
 from lms.media.presenters import asset_status, status_label
+from lms.transactions import discard_changes
 
 bp = Blueprint("media", __name__)
 
@@ -36,7 +37,7 @@ def _wants_json() -> bool:
 def upload_too_large(error):
     # Raised while the body is read (by the CSRF check), before any view code runs.
     refusal = services.VideoTooLarge(services.upload_limit_mb())
-    db.session.rollback()
+    discard_changes()
     if _wants_json():
         return jsonify(refusal.payload()), 413
     module_id = (request.view_args or {}).get("module_id")
@@ -79,12 +80,11 @@ def upload(module_id: int):
                                         upload_file.filename if upload_file else None,
                                         upload_file.stream if upload_file else None)
     except AlurError as error:
-        db.session.rollback()
+        discard_changes()
         if _wants_json():
             return jsonify(error.payload()), error.status
         form.file.errors = [str(error.message)]
         return _page(module, upload_form=form, status=error.status)
-    db.session.commit()
     if _wants_json():
         return jsonify(asset_status(asset)), 201
     flash(_("The video was uploaded. It is being converted; this page shows when it is "
@@ -105,11 +105,10 @@ def upload_captions(asset_id: int):
                 current_user, asset, form.language.data,
                 upload_file.stream if upload_file and upload_file.filename else None)
         except AlurError as error:
-            db.session.rollback()
+            discard_changes()
             form.file.errors = [str(error.message)]
             status = error.status
         else:
-            db.session.commit()
             flash(_("Captions (%(language)s) saved.",
                     language=caption_tracks.LANGUAGE_NAMES[caption.language]), "success")
             return redirect(url_for(".video", module_id=asset.module_id))
@@ -120,7 +119,6 @@ def upload_captions(asset_id: int):
 @login_required
 def retry(asset_id: int):
     asset = services.retry_asset(current_user, services.get_asset(current_user, asset_id))
-    db.session.commit()
     flash(_("The conversion will be tried again."), "success")
     return redirect(url_for(".video", module_id=asset.module_id))
 
@@ -134,7 +132,6 @@ def delete(asset_id: int):
     if form.validate_on_submit():
         module_id = asset.module_id
         services.delete_asset(current_user, asset)
-        db.session.commit()
         flash(_("The upload was deleted."), "success")
         return redirect(url_for(".video", module_id=module_id))
     return render_template("media/confirm_delete.html", asset=asset, caption=None,
@@ -149,7 +146,6 @@ def delete_captions(caption_id: int):
     if form.validate_on_submit():
         module_id = caption.asset.module_id
         caption_tracks.delete_captions(current_user, caption)
-        db.session.commit()
         flash(_("The captions were deleted."), "success")
         return redirect(url_for(".video", module_id=module_id))
     return render_template("media/confirm_delete.html", asset=caption.asset, caption=caption,

@@ -48,10 +48,7 @@ def open_session(module_id: int):
     client = sessions.ClientInfo(ip=request.remote_addr or "",
                                  user_agent=request.headers.get("User-Agent", ""))
     opened = sessions.open_session(current_user, module_id, client)
-    # Read before the commit expires the rows: reading after it would reload each of them.
-    payload = _opened_json(opened)
-    db.session.commit()
-    return jsonify(payload), 201
+    return jsonify(_opened_json(opened)), 201
 
 
 def _heartbeat_body() -> object:
@@ -64,12 +61,10 @@ def _heartbeat_body() -> object:
 def heartbeat(session_id: int):
     # No login_required: the caller's claim is checked in the query that locks the session.
     answer = heartbeats.record_heartbeat(request_caller(), session_id, _heartbeat_body())
-    payload = None if answer.error is not None else _answer_json(answer)
-    # The evidence of a refused heartbeat is kept too: commit first, then answer the refusal.
-    db.session.commit()
     if answer.error is not None:
-        raise answer.error
-    return jsonify(payload)
+        # The evidence of a refused heartbeat is kept too.
+        raise answer.error.keeping_changes()
+    return jsonify(_answer_json(answer))
 
 
 def _answer_json(answer: heartbeats.HeartbeatAnswer) -> dict:

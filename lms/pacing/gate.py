@@ -15,6 +15,7 @@ from lms.media.storage import Storage, guess_content_type, make_storage
 from lms.pacing import segments
 from lms.pacing.errors import MediaNotFound
 from lms.security import request_caller
+from lms.transactions import delivers_evidence
 
 bp = Blueprint("media_gate", __name__, url_prefix="/media/sessions")
 
@@ -74,16 +75,16 @@ def rendition_playlist(session_id: int, rendition: str):
 
 
 @bp.get("/<int:session_id>/<rendition>/seg_<int(fixed_digits=5):index>.ts")
+@delivers_evidence
 def segment(session_id: int, rendition: str, index: int):
     # No login_required: the caller's claim is checked in the query that locks the session.
     grant = segments.grant_segment(request_caller(), session_id, rendition, index,
                                    deliver=request.method == "GET")
     # Open the bytes before committing, so a missing file records no delivery.
     response = _send(grant.key, ranges=False) if grant.key else None
-    # A refused segment's evidence is kept too: commit first, then answer the refusal.
-    db.session.commit()
     if grant.error is not None:
-        raise grant.error
+        # A refused segment's evidence is kept too.
+        raise grant.error.keeping_changes()
     return response
 
 

@@ -31,6 +31,5 @@ def attendance_page():
 @login_required
 def attendance_verify():
     attendance.record_verification(current_user, current_user, utcnow())
-    db.session.commit()
     flash(_("Attendance verified for today. You can continue studying."), "success")
     return redirect(safe_next(url_for("learning.dashboard")))

@@ -37,7 +37,6 @@ def create_rating(enrollment_id: int):
     body = json_object()
     rating = services.rate_course(current_user, enrollment, body.get("stars"),
                                   body.get("review"))
-    db.session.commit()
     return jsonify(_record(rating)), 201
 
 

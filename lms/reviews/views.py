@@ -12,6 +12,7 @@ from lms.http import page_arg
 from lms.learning import services as learning
 from lms.reviews import services
 from lms.reviews.forms import RatingForm
+from lms.transactions import discard_changes
 
 bp = Blueprint("reviews", __name__)
 
@@ -31,11 +32,10 @@ def rate(enrollment_id: int):
         try:
             services.rate_course(current_user, enrollment, form.stars.data, form.review.data)
         except AlurError as error:
-            db.session.rollback()
+            discard_changes()
             form.review.errors.append(str(error.message))
             status = error.status
         else:
-            db.session.commit()
             flash(_("Thank you for rating the course."), "success")
             return redirect(url_for("certificates.mine", enrollment_id=enrollment.id))
     elif form.is_submitted():

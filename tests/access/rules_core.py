@@ -18,6 +18,7 @@ CASES = [
     Case("accounts.reset_password", "GET", "/password/reset/{token}", everyone(200)),
     Case("accounts.reset_password", "POST", "/password/reset/{token}", everyone(422), data={}),
     Case("accounts.set_language", "GET", "/lang/en", everyone(302)),
+    Case("accounts.set_language", "POST", "/lang/en", everyone(302), data={}),
     # Learner pages
     Case("learning.catalog", "GET", "/", everyone(200)),
     Case("learning.course", "GET", "/courses/{slug}", everyone(200)),

@@ -156,6 +156,23 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.SESSION_COOKIE_HTTPONLY
 
 
+def test_the_language_chosen_while_signed_in_follows_the_account(app, client, auth):
+    learner = factories.learner()
+    auth.login(learner.email)
+    assert client.post("/lang/en").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, learner.id).locale == "en"
+
+
+def test_a_language_link_sets_this_browser_only_and_writes_nothing(app, client, auth):
+    learner = factories.learner()
+    auth.login(learner.email)
+    before = learner.locale
+    client.get("/lang/en" if before != "en" else "/lang/id")
+    db.session.expire_all()
+    assert db.session.get(User, learner.id).locale == before
+
+
 def test_pages_follow_the_chosen_language(client):
     client.get("/lang/en")
     assert 'lang="en"' in client.get("/login").get_data(as_text=True)
