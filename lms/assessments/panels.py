@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from lms.accounts.models import User
-from lms.assessments import files, quizzes, rules, skills
+from lms.assessments import accommodations, files, quizzes, rules, skills
 from lms.assessments.models import (QuizAttempt, QuizRole, QuizSettings, SkillSubmission,
                                     SkillTask, SubmissionStatus)
 from lms.catalog.models import Module
@@ -109,6 +109,7 @@ class QuizPanel:
     done: bool = False
     expired: set[int] = field(default_factory=set)
     allowed: int = 0  # the quiz's attempts plus any granted to this learner
+    extra_time_percent: int = accommodations.NO_EXTRA_TIME
 
 
 def quiz_panel(enrollment: Enrollment, module: Module) -> QuizPanel:
@@ -126,7 +127,8 @@ def quiz_panel(enrollment: Enrollment, module: Module) -> QuizPanel:
         rules.seconds_left(running.deadline_at, now) if running else None,
         rules.attempts_available(settings.role, allowed, facts),
         rules.is_done(settings.role, facts),
-        {a.id for a, f in zip(attempts, facts) if f.expired}, allowed)
+        {a.id for a, f in zip(attempts, facts) if f.expired}, allowed,
+        accommodations.extra_time_percent(enrollment))
 
 
 @dataclass
@@ -142,6 +144,7 @@ class AttemptView:
     reviewed: list[ReviewQuestion]
     next_module: Module | None
     allowed: int = 0  # the quiz's attempts plus any granted to this learner
+    extra_time_percent: int = accommodations.NO_EXTRA_TIME
 
 
 def attempt_view(user: User, attempt_id: int) -> AttemptView:
@@ -163,7 +166,8 @@ def attempt_view(user: User, attempt_id: int) -> AttemptView:
         rules.seconds_left(attempt.deadline_at, now) if running else None,
         rules.attempts_available(settings.role, allowed, facts),
         reveal, paper(attempt) if running else [], review(attempt) if reveal else [],
-        next_module(attempt.enrollment, attempt.module), allowed)
+        next_module(attempt.enrollment, attempt.module), allowed,
+        accommodations.extra_time_percent(attempt.enrollment))
 
 
 @dataclass

@@ -12,6 +12,11 @@ from lms.preferences.forms import DataSaverForm
 bp = Blueprint("preferences", __name__, url_prefix="/settings")
 
 
+@bp.app_template_global()
+def video_data_plan(module) -> services.VideoDataPlan:
+    return services.video_data_plan(current_user, module)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def settings():
@@ -21,7 +26,7 @@ def settings():
     if form.validate_on_submit():
         services.set_data_saver(current_user, form.height_of(form.data_saver.data))
         flash(_("Your settings are saved."), "success")
-        return redirect(safe_next(request.form.get("next")) or url_for("preferences.settings"))
+        return redirect(safe_next(url_for("preferences.settings")))
     status = 422 if request.method == "POST" else 200
     return render_template("preferences/settings.html", form=form,
                            next=request.values.get("next", "")), status
