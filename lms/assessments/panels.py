@@ -111,6 +111,12 @@ class QuizPanel:
     allowed: int = 0  # the quiz's attempts plus any granted to this learner
     extra_time_percent: int = accommodations.NO_EXTRA_TIME
 
+    @property
+    def time_limit_seconds(self) -> int | None:
+        """The time limit this learner gets, extra time included."""
+        limit = self.settings.time_limit_seconds if self.settings else None
+        return accommodations.accommodated_limit(limit, self.extra_time_percent)
+
 
 def quiz_panel(enrollment: Enrollment, module: Module) -> QuizPanel:
     settings = quizzes.settings_for(module)

@@ -65,9 +65,22 @@ def load_manifest(target: Path) -> dict[str, str]:
         return {}
 
 
+def fresh_entries(source: Path, manifest: dict[str, str]) -> dict[str, str]:
+    """The manifest without the files changed since the build: those are served under their
+    plain names (revalidated), so an edit shows at once, before the next set-up."""
+    fresh = {}
+    for relative, name in manifest.items():
+        try:
+            if hashed_name(relative, (source / relative).read_bytes()) == name:
+                fresh[relative] = name
+        except OSError:
+            continue
+    return fresh
+
+
 def init_app(app: Flask) -> None:
     build_dir = Path(app.config.get("STATIC_BUILD_DIR") or DEFAULT_BUILD_DIR)
-    manifest = load_manifest(build_dir)
+    manifest = fresh_entries(Path(app.static_folder), load_manifest(build_dir))
     hashed = set(manifest.values())
     extra_headers = security_headers(app.config)
 
