@@ -252,17 +252,15 @@
     // Buffer at most ~15 s ahead: the server serves no segment starting more than 30 s past
     // the frontier, and the frontier trails the playhead by up to one heartbeat.
     hls = new Hls({startPosition: start, maxBufferLength: 12, maxMaxBufferLength: 15,
-                   backBufferLength: 30, capLevelToPlayerSize: true,
+                   // The learner's cap is exact; without one, no rung wider than the screen.
+                   backBufferLength: 30, capLevelToPlayerSize: !maxHeight,
                    abrEwmaDefaultEstimate: slow ? 150000 : 500000});
     hls.on(Hls.Events.MANIFEST_PARSED, function () {
       var cap = -1;
       hls.levels.forEach(function (level, index) {
         if (maxHeight && level.height && level.height <= maxHeight) { cap = index; }
       });
-      if (maxHeight) {
-        hls.autoLevelCapping = cap < 0 ? 0 : cap;
-        hls.capLevelToPlayerSize = false;  // the cap is the learner's; keep it exact
-      }
+      if (maxHeight) { hls.autoLevelCapping = cap < 0 ? 0 : cap; }
       if (slow || maxHeight) { hls.startLevel = 0; }
     });
     hls.on(Hls.Events.ERROR, function (event, error) {
