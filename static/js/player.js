@@ -84,13 +84,19 @@
     }
     return hlsLoading;
   }
-  if (!nativeHls()) { loadHlsJs(); }
+  /* Nothing of the video (not even hls.js) is fetched before the learner shows an intent to
+   * play: a learner who only opens the page spends a few kilobytes, not the first segments.
+   * A touch, a pointer or focus in the player starts fetching hls.js, so play starts quickly. */
+  function warmUp() { if (!nativeHls()) { loadHlsJs(); } }
+  ["pointerdown", "focusin", "touchstart"].forEach(function (type) {
+    root.addEventListener(type, warmUp, {once: true, passive: true});
+  });
 
   function say(message) { statusLine.textContent = message || ""; }
 
   function render() {
     var total = duration || video.duration || 0;
-    var current = video.currentTime || 0;
+    var current = attached ? (video.currentTime || 0) : (startAt || 0);
     var limit = Math.max(frontier, reached);
     A.setWidth(frontierBar, total ? 100 * limit / total : 0);
     if (document.activeElement !== seek) { seek.value = String(Math.floor(current)); }
@@ -273,26 +279,38 @@
     hls.attachMedia(video);
   }
 
+  var attached = null;  // a promise once the video's source is attached, null before
+  var startAt = 0;      // where playing starts when the source is attached
+
+  /* Get ready to play from `start`: captions and controls now, the source on first play. */
   function load(start) {
     if (hls) { hls.destroy(); hls = null; }
+    attached = null;
+    startAt = start || 0;
     if (session.poster_url && !maxHeight && !slowConnection()) { video.poster = session.poster_url; }
     addCaptions();
+    ready();
+    return Promise.resolve();
+  }
+
+  function attach() {
+    if (attached) { return attached; }
+    var start = startAt;
     if (nativeHls()) {
       video.src = nativeSource();
       video.addEventListener("loadedmetadata", function once() {
         video.removeEventListener("loadedmetadata", once);
         video.currentTime = start;
       });
-      video.currentTime = start;
-      ready();
-      return Promise.resolve();
+      attached = Promise.resolve(true);
+    } else {
+      attached = loadHlsJs().then(function (Hls) {
+        if (!Hls || !Hls.isSupported()) { say(S.error); return false; }
+        startHlsJs(Hls, start);
+        return true;
+      });
     }
-    return loadHlsJs().then(function (Hls) {
-      if (!Hls || !Hls.isSupported()) { say(S.error); return; }
-      startHlsJs(Hls, start);
-      video.currentTime = start;
-      ready();
-    });
+    return attached;
   }
 
   function ready() {
@@ -344,6 +362,12 @@
   });
   video.addEventListener("play", function () {
     if (stopped || !session) { video.pause(); return; }
+    if (!attached) {
+      // The first play: attach the source, then play it (the pending play had nothing yet).
+      attach().then(function (ok) {
+        if (ok && !stopped && !offline) { video.play().catch(function () {}); }
+      });
+    }
     lastTick = null;
     heartbeat();
     clearInterval(timer);
@@ -370,10 +394,13 @@
 
   function toggle() {
     if (!session || stopped) { return; }
-    if (video.paused || video.ended) { video.play(); } else { video.pause(); }
+    if (video.paused || video.ended) { video.play().catch(function () {}); } else { video.pause(); }
   }
 
-  function back() { video.currentTime = Math.max(0, video.currentTime - 10); }
+  function back() {
+    if (!attached) { startAt = Math.max(0, startAt - 10); render(); return; }
+    video.currentTime = Math.max(0, video.currentTime - 10);
+  }
 
   function fullscreen() {
     if (document.fullscreenElement) { document.exitFullscreen(); }
@@ -406,6 +433,7 @@
       seek.value = String(Math.floor(target));
       say(S.no_skip);
     }
+    if (!attached) { startAt = target; render(); return; }
     video.currentTime = target;
   });
   root.addEventListener("keydown", function (event) {

@@ -78,7 +78,7 @@ def test_a_dropped_connection_pauses_and_playing_resumes_when_it_is_back(page: P
     assert kept > 2
     assert page.evaluate("window.alurPlayer.state().offline") is True
     page.context.set_offline(False)
-    expect(page.locator(".player-status")).to_contain_text("back online")
+    expect(page.locator(".player-status")).to_have_text("You are back online.")
     expect(page.locator(".pc-play")).to_have_attribute("aria-label", PAUSE_LABEL)
     # It plays on from where it was (at most back to the frontier), and nothing was lost.
     assert page.evaluate("document.querySelector('video').currentTime") >= kept - 6
@@ -104,7 +104,7 @@ def test_heartbeats_that_fail_are_retried_with_back_off_and_playing_resumes(page
     page.locator(".pc-play").click()
     expect(page.locator(".player-status")).to_contain_text("Your connection dropped")
     expect(page.locator(".pc-play")).to_have_attribute("aria-label", PLAY_LABEL)
-    expect(page.locator(".player-status")).to_contain_text("back online", timeout=10_000)
+    expect(page.locator(".player-status")).to_have_text("You are back online.", timeout=10_000)
     expect(page.locator(".pc-play")).to_have_attribute("aria-label", PAUSE_LABEL)
     assert failures["left"] == 0
     expect(page.locator('[data-role="done"]')).to_be_visible(timeout=CLIP * 1000 + 20_000)
