@@ -66,6 +66,10 @@ def security_headers(config: Mapping) -> dict[str, str]:
     return headers
 
 
+# An answer that is not a page (JSON, a playlist, a file) runs nothing and embeds nothing.
+NOT_A_PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
 def init_app(app: Flask) -> None:
     headers = security_headers(app.config)
     app.extensions["alur.security_headers"] = headers
@@ -74,4 +78,6 @@ def init_app(app: Flask) -> None:
     def add_security_headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        if response.mimetype != "text/html":
+            response.headers["Content-Security-Policy"] = NOT_A_PAGE_POLICY
         return response

@@ -451,7 +451,8 @@
   enableControls(false);
   render();
   open().then(function (data) {
-    if (data) { askResume(); Study.refreshOutline(S.statuses); }
+    // The outline beside the player was rendered with this page: no need to fetch it again.
+    if (data) { askResume(); }
   });
 
   // For tests and support: what the player believes (the server's word is in the evidence).

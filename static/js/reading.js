@@ -90,7 +90,6 @@
       completed = completed || opened.session.completed;
       start();
       render();
-      Study.refreshOutline(S.statuses);
     });
   }
 

@@ -46,6 +46,8 @@ class InlineFinder(HTMLParser):
 def _check_headers(response) -> list[str]:
     problems = []
     policy = response.headers.get("Content-Security-Policy", "")
+    if response.mimetype != "text/html" and policy == headers.NOT_A_PAGE_POLICY:
+        policy = "script-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
     directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";")
                       if part.strip())
     if directives.get("script-src") != "'self'":
