@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from lms.media.clips import make_clip
 from lms.media.probe import probe_video
 from lms.media.transcode import build_ffmpeg_args, plan_ladder, prepare_output_dirs, transcode_to_hls
 
@@ -35,16 +36,8 @@ TARGET_RATIO = 1.10
 
 def make_source(folder: Path, seconds: int, width: int = 1280, height: int = 720, fps: int = 25) -> Path:
     """A talking-head-sized test clip: moving test pattern plus a tone, H.264/AAC."""
-    source = folder / f"source_{width}x{height}_{seconds}s.mp4"
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-         "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
-         "-c:a", "aac", "-b:a", "128k", str(source)],
-        check=True, capture_output=True,
-    )
-    return source
+    return make_clip(folder / f"source_{width}x{height}_{seconds}s.mp4", seconds, width=width,
+                     height=height, fps=fps, preset="veryfast", crf=20)
 
 
 def cpu_seconds() -> float:

@@ -6,11 +6,12 @@ import logging
 from flask import Flask
 
 from config import INSTANCE_DIR, config_for
-from lms import cli, i18n, models, security, transactions  # noqa: F401 (models: complete metadata)
+from lms import cli, i18n, listeners, models, security, transactions  # noqa: F401 (models)
 from lms.blueprints import BLUEPRINTS
 from lms.converters import DatabaseIdConverter
 from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
+from lms.media import storage as media_storage
 from lms.web import compression, headers, static_files
 
 
@@ -31,12 +32,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     init_task_queue(app)
+    media_storage.init_app(app)
     security.init_login(app)
     i18n.init_templates(app)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     transactions.init_app(app)
+    listeners.register(app)
     register_error_handlers(app)
     headers.init_app(app)
     compression.init_app(app)

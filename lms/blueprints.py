@@ -14,7 +14,7 @@ from lms.certificates.admin_views import bp as certificates_admin_bp
 from lms.certificates.views import bp as certificates_bp
 from lms.learning.views import bp as learning_bp
 from lms.media.views import bp as media_bp
-from lms.pacing.gate import bp as media_gate_bp
+from lms.pacing.media_views import bp as media_gate_bp
 from lms.pacing.views import bp as pacing_bp
 from lms.preferences.views import bp as preferences_bp
 from lms.reviews.views import bp as reviews_bp

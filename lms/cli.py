@@ -1,4 +1,4 @@
-"""Registers every command-line group of CONTRACT.md on the app."""
+"""Registers every command-line group (docs/http-api.md, "Command line") on the app."""
 from __future__ import annotations
 
 from flask import Flask

@@ -5,9 +5,7 @@ import threading
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, event, exc
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import Pool
+from sqlalchemy import DateTime, exc
 from sqlalchemy.types import TypeDecorator
 
 
@@ -38,8 +36,7 @@ def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+def sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """Foreign keys and WAL on SQLite, so the embedded default behaves like production."""
     if not _is_sqlite(dbapi_connection):
         return
@@ -52,8 +49,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_begin_immediate(connection) -> None:
+def sqlite_begin_immediate(connection) -> None:
     """Take SQLite's write lock at the start of every transaction.
 
     With deferred transactions, two requests can both read a row (a redeem code, a playback
@@ -83,13 +79,11 @@ IDLE_PING_SECONDS = 10.0
 _CHECKED_IN = "alur.checked_in_at"
 
 
-@event.listens_for(Pool, "checkin")
-def _note_checkin(dbapi_connection, connection_record) -> None:
+def note_checkin(dbapi_connection, connection_record) -> None:
     connection_record.info[_CHECKED_IN] = time.monotonic()
 
 
-@event.listens_for(Pool, "checkout")
-def _ping_idle_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+def ping_idle_connection(dbapi_connection, connection_record, connection_proxy) -> None:
     """Ping a PostgreSQL connection that sat idle, so one dropped by a server restart is
     replaced (the pool retries on DisconnectionError) instead of failing a request.
 

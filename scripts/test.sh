@@ -8,6 +8,9 @@ bash scripts/setup.sh || exit 1
 PG_URL=${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}
 status=0
 
+echo "=== layer contracts (import-linter, .importlinter) ==="
+.venv/bin/lint-imports --no-cache || status=1
+
 echo "=== test suite on SQLite ==="
 env -u TEST_DATABASE_URL .venv/bin/pytest "$@" || status=1
 

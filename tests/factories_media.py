@@ -21,12 +21,12 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-import ffmpeg
 from flask import current_app
 
 from lms.catalog.models import Module
 from lms.clock import utcnow
 from lms.extensions import db
+from lms.media.clips import make_clip
 from lms.media.models import AssetStatus, Caption, Rendition, VideoAsset
 from lms.media.probe import probe_video
 from lms.media.storage import make_storage
@@ -52,12 +52,8 @@ def _cache_root() -> Path:
 def make_source(path: Path, seconds: int, size: str = "320x180", fps: int = 5) -> Path:
     """An H.264/AAC MP4 clip: ffmpeg's moving test pattern (few frames per second: cheap to
     transcode, still a real video) with a 440 Hz tone."""
-    video = ffmpeg.input(f"testsrc2=size={size}:rate={fps}:duration={seconds}", f="lavfi")
-    audio = ffmpeg.input(f"sine=frequency=440:sample_rate=44100:duration={seconds}", f="lavfi")
-    (ffmpeg.output(video, audio, str(path), vcodec="libx264", pix_fmt="yuv420p",
-                   preset="ultrafast", acodec="aac", shortest=None)
-     .overwrite_output().run(quiet=True))
-    return path
+    width, height = (int(n) for n in size.split("x"))
+    return make_clip(path, seconds, width=width, height=height, fps=fps)
 
 
 def transcoded(seconds: int, size: str = "320x180") -> tuple[Path, HlsResult]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lms.accounts.models import Provider, User
 from lms.catalog.models import Course, Module, ModuleKind
+from lms.media.clips import make_clip
 from tests import factories
 
 
@@ -19,14 +20,8 @@ def ffmpeg(*args: str) -> None:
 def clip(path: Path, width: int = 320, height: int = 240, seconds: float = 2.0, fps: int = 25,
          audio: bool = True, preset: str = "ultrafast") -> Path:
     """A real H.264/AAC mp4: ffmpeg's moving test pattern and a tone."""
-    args = ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}:duration={seconds}"]
-    if audio:
-        args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
-    args += ["-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", preset]
-    if audio:
-        args += ["-c:a", "aac"]
-    ffmpeg(*args, str(path))
-    return path
+    return make_clip(path, seconds, width=width, height=height, fps=fps, audio=audio,
+                     preset=preset)
 
 
 def broken_files(folder: Path, good: Path) -> dict[str, Path]:

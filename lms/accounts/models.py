@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.clock import utcnow
 from lms.db_types import UTCDateTime
+from lms.i18n import default_timezone
 from lms.extensions import db
 
 
@@ -43,7 +44,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER)
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
-    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    timezone: Mapped[str] = mapped_column(String(40), default=default_timezone)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,6 @@ from lms.accounts import services
 from lms.accounts.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from lms.accounts.ratelimit import login_throttle, note_login_failure
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import safe_next
 from lms.mail import send_mail
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from lms import permissions
 from lms.accounts import services as accounts
 from lms.accounts.forms import ProviderForm, StaffUserForm
-from lms.accounts.models import Provider, User
-from lms.admin.models import AuditEntry
+from lms.admin import queries
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,16 +28,13 @@ def index():
 
 @bp.get("/users")
 def users():
-    page = db.paginate(select(User).order_by(User.created_at.desc(), User.id.desc()),
-                       page=page_arg(), per_page=25, error_out=False)
-    return render_template("admin/users.html", page=page)
+    return render_template("admin/users.html", page=queries.users_page(current_user, page_arg()))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = StaffUserForm()
-    form.provider.choices = [("", "—")] + [
-        (p.slug, p.name) for p in db.session.scalars(select(Provider).order_by(Provider.name))]
+    form.provider.choices = [("", "—")] + queries.provider_choices(current_user)
     if form.validate_on_submit():
         try:
             user = accounts.create_user(current_user, form.email.data, form.password.data,
@@ -65,14 +59,11 @@ def providers():
         else:
             flash(_("Provider %(name)s created.", name=provider.name), "success")
             return redirect(url_for("admin.providers"))
-    page = db.paginate(select(Provider).order_by(Provider.name), page=page_arg(), per_page=25,
-                       error_out=False)
+    page = queries.providers_page(current_user, page_arg())
     return render_template("admin/providers.html", page=page, form=form), (
         422 if form.errors else 200)
 
 
 @bp.get("/audit")
 def audit_log():
-    page = db.paginate(select(AuditEntry).order_by(AuditEntry.id.desc()), page=page_arg(),
-                       per_page=50, error_out=False)
-    return render_template("admin/audit.html", page=page)
+    return render_template("admin/audit.html", page=queries.audit_page(current_user, page_arg()))

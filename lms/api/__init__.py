@@ -1,4 +1,4 @@
-"""The JSON API of CONTRACT.md under /api/v1, and its OpenAPI document."""
+"""The JSON API (docs/http-api.md) under /api/v1, and its OpenAPI document."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify
 
 from lms.accounts import services as accounts
 from lms.accounts.ratelimit import login_throttle, note_login_failure
-from lms.api.body import json_object, text_field
+from lms.api.json_body import json_object, text_field
 from lms.errors import Unauthorized
 from lms.extensions import db
 

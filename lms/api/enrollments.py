@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
-from lms.api.body import json_object, text_field
+from lms.api.json_body import json_object, text_field
 from lms.extensions import db
 from lms.learning import services
 

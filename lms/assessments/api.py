@@ -1,4 +1,4 @@
-"""Assessment endpoints of the JSON API (CONTRACT.md): attempts, submitting answers, and
+"""Assessment endpoints of the JSON API (docs/http-api.md): attempts, submitting answers, and
 skill-task hand-ins. Nothing answered before submission says which option is right."""
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from lms.api.body import json_object
+from lms.api.json_body import json_object
 from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
-from lms.assessments import panels, quizzes, skills
+from lms.assessments import presenters, quizzes, skills
 from lms.assessments.errors import FileTooLarge, InvalidAnswers
 from lms.assessments.models import QuizAttempt, SkillSubmission
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
 
 bp = Blueprint("assessment_api", __name__)
@@ -27,7 +26,7 @@ def _iso(value: datetime | None) -> str | None:
 def _paper_json(attempt: QuizAttempt) -> list[dict]:
     return [{"question_id": q.question_id, "kind": q.kind, "text": q.text,
              "options": [{"option_id": o.option_id, "text": o.text} for o in q.options]}
-            for q in panels.paper(attempt)]
+            for q in presenters.paper(attempt)]
 
 
 def _submission_json(item: SkillSubmission) -> dict:
@@ -58,7 +57,7 @@ def start_attempt(module_id: int):
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def get_attempt(attempt_id: int):
-    view = panels.attempt_view(current_user, attempt_id)
+    view = presenters.attempt_view(current_user, attempt_id)
     attempt = view.attempt
     state = "running" if view.running else ("expired" if view.expired else "submitted")
     body = {"attempt_id": attempt.id, "module_id": attempt.module_id, "number": attempt.number,
@@ -67,7 +66,7 @@ def get_attempt(attempt_id: int):
             "attempts_left": view.available, "answers_revealed": view.reveal,
             "questions": _paper_json(attempt) if view.running else []}
     if view.reveal:
-        body["correct_answers"] = panels.correct_tokens(attempt)
+        body["correct_answers"] = presenters.correct_tokens(attempt)
     return jsonify(body)
 
 

@@ -20,7 +20,6 @@ from lms.assessments.authoring_forms import (BankForm, ConfirmForm, QuestionForm
 from lms.assessments.models import QuestionBank
 from lms.catalog.models import Course, Module, ModuleKind
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.http import page_arg
 from lms.transactions import discard_changes
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.errors import AlurError, Conflict, Forbidden, Gone, Invalid, NotFound
+from lms.errors import AlurError, Conflict, Gone, Invalid, NotFound
+from lms.learning.errors import DeadlinePassed  # noqa: F401 (assessments refuse it too)
 
 
 class InvalidAnswers(Invalid):
@@ -33,12 +34,6 @@ class AlreadyCompleted(Conflict):
     default_message = _l("You have already completed this quiz.")
 
 
-class DeadlinePassed(Forbidden):
-    """403, as for heartbeats after the deadline: no retry can change the answer."""
-
-    code = "deadline_passed"
-    default_message = _l("The finish-by date of this enrollment has passed, so no more work can "
-                         "be counted.")
 
 
 class NotReady(Conflict):

@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.assessments import rules, skills
+from lms.assessments import skills
 from lms.assessments.errors import AlreadyGraded
 from lms.assessments.forms import GradeForm
 from lms.assessments.models import SubmissionStatus
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.http import page_arg
+from lms.permissions import assessments as assessment_permissions
 from lms.transactions import discard_changes
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -22,7 +22,7 @@ STATUS_FILTERS = (*SubmissionStatus.ALL, "all")
 @bp.before_request
 @login_required
 def require_staff():
-    rules.ensure_grading_staff(current_user)
+    assessment_permissions.ensure_grading_staff(current_user)
 
 
 @bp.get("/")

@@ -9,11 +9,8 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.accounts.models import Role
 from lms.assessments import grants
-from lms.catalog.models import Module
-from lms.errors import Conflict, Invalid, NotFound
-from lms.extensions import db
+from lms.errors import Conflict, Invalid
 from lms.http import page_arg
-from lms.learning.models import Enrollment
 from lms.transactions import discard_changes
 
 bp = Blueprint("attempt_grants", __name__, url_prefix="/grading/attempts")
@@ -40,11 +37,7 @@ def stuck():
 
 @bp.post("/<int:enrollment_id>/modules/<int:module_id>")
 def grant(enrollment_id: int, module_id: int):
-    # Ids past 32 bits never get here: lms.converters bounds every <int:...> in a URL.
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    module = db.session.get(Module, module_id)
-    if enrollment is None or module is None:
-        raise NotFound()
+    enrollment, module = grants.load_for_grant(current_user, enrollment_id, module_id)
     reason = request.form.get("reason", "")
     try:
         grants.grant_extra_attempt(current_user, enrollment, module, reason)

@@ -129,6 +129,17 @@ class StuckPage:
         return self.page + 1 if self.has_next else None
 
 
+def load_for_grant(actor: User, enrollment_id: int, module_id: int) -> tuple[Enrollment, Module]:
+    """The enrollment and quiz module a grant is for. Raises NotFound when either is missing
+    (ids past 32 bits never get here: lms.converters bounds every id in a URL); the grant
+    itself checks who may give it."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    module = db.session.get(Module, module_id)
+    if enrollment is None or module is None:
+        raise NotFound()
+    return enrollment, module
+
+
 def stuck_learners(actor: User, page: int = 1, per_page: int = PER_PAGE) -> StuckPage:
     """Active enrollments with a quiz whose every allowed attempt (granted ones included) is
     used, none passed and none still running, longest-waiting first: the actor's own

@@ -22,6 +22,7 @@ from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import completion
+from lms.learning import deadlines
 from lms.learning.models import Enrollment
 
 
@@ -96,7 +97,7 @@ def start_attempt(user: User, enrollment: Enrollment, module: Module) -> tuple[Q
     permissions.ensure_module_available(enrollment, module)
     settings = ready_settings(module)
     now = utcnow()
-    rules.ensure_may_work(enrollment, now)
+    deadlines.ensure_before_deadline(enrollment, now)
     attempts = attempts_of(enrollment, module)
     running = next((a for a, f in zip(attempts, facts(attempts, now))
                     if not f.submitted and not f.expired), None)

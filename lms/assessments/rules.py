@@ -16,14 +16,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from lms.accounts.models import Role, User
-from lms.assessments.errors import (AlreadyCompleted, DeadlinePassed, InvalidAnswers,
-                                    NoAttemptsLeft, SubmissionNotFound)
+from lms.assessments.errors import (AlreadyCompleted, InvalidAnswers,
+                                    NoAttemptsLeft)
 from lms.assessments.models import QuestionKind, QuizRole
-from lms.catalog.models import Course
-from lms.errors import Forbidden, Invalid
-from lms.learning.models import Enrollment, EnrollmentStatus
-from lms.pacing.rules_common import deadline_passed
+from lms.errors import Invalid
 
 #: A submission this late after the deadline still counts: the page auto-submits at zero and
 #: the request needs a moment to travel over a mobile link. Beyond it, the attempt is expired.
@@ -218,13 +214,6 @@ def may_reveal_answers(show_after_last: bool, role: str, allowed: int,
     return is_done(role, attempts) or attempts_left(allowed, attempts) == 0
 
 
-def ensure_may_work(enrollment: Enrollment, now: datetime) -> None:
-    """Raises DeadlinePassed once the enrollment is past its finish-by date or expired:
-    after it, no work is credited (pacing rule 7)."""
-    if enrollment.status == EnrollmentStatus.EXPIRED or deadline_passed(enrollment.finish_by, now):
-        raise DeadlinePassed()
-
-
 # --- Authoring ------------------------------------------------------------------------------
 
 def check_question(kind: str, options: Sequence[tuple[str, bool]]) -> None:
@@ -277,27 +266,3 @@ def check_role_position(role: str, position: int, content_positions: Sequence[in
     if role == QuizRole.POSTTEST and any(p > position for p in content_positions):
         raise Invalid(_l("The post-test must come after the last video or reading."),
                       code="invalid_position")
-
-
-# --- Who may grade --------------------------------------------------------------------------
-
-def may_grade(user: User | None, course: Course) -> bool:
-    """Skill tasks are graded by staff of the course's own provider, nobody else."""
-    return bool(user and user.is_authenticated and user.role == Role.PROVIDER
-                and user.provider_id == course.provider_id)
-
-
-def ensure_grading_staff(user: User | None) -> None:
-    """Raises Forbidden unless the user is provider staff (the grading pages' audience)."""
-    if not (user and user.is_authenticated and user.role == Role.PROVIDER
-            and user.provider_id is not None):
-        raise Forbidden(_l("Only training provider staff grade skill tasks."),
-                        code="staff_only")
-
-
-def ensure_may_grade(user: User | None, course: Course) -> None:
-    """Raises Forbidden for non-staff and SubmissionNotFound (404) for staff of another
-    provider, so another provider's learners and work do not leak."""
-    ensure_grading_staff(user)
-    if not may_grade(user, course):
-        raise SubmissionNotFound()

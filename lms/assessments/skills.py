@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import permissions
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.assessments import events, files, rules
+from lms.assessments import events, files
 from lms.assessments.errors import (AlreadyCompleted, AlreadyGraded, FileTooLarge, NotReady,
                                     SubmissionNotFound, SubmissionPending)
 from lms.assessments.models import SkillSubmission, SkillTask, SubmissionStatus
@@ -23,8 +23,10 @@ from lms.clock import utcnow
 from lms.errors import Invalid, NotFound
 from lms.extensions import db
 from lms.learning import completion
+from lms.learning import deadlines
 from lms.learning.models import Enrollment
-from lms.media.storage import Storage, UploadTooLarge, make_storage
+from lms.media.storage import UploadTooLarge, current_storage
+from lms.permissions import assessments as assessment_permissions
 
 MAX_FEEDBACK = 5000
 MAX_NOTE = 2000
@@ -39,9 +41,6 @@ class Upload:
     stream: BinaryIO
 
 
-def storage() -> Storage:
-    """Where hand-ins are kept: the media storage (local folder or S3) of the configuration."""
-    return make_storage(current_app.config)
 
 
 def max_bytes(task: SkillTask) -> int:
@@ -100,7 +99,7 @@ def submit(user: User, enrollment: Enrollment, module: Module, *, url: str | Non
     permissions.ensure_module_available(enrollment, module)
     task = ready_task(module)
     now = utcnow()
-    rules.ensure_may_work(enrollment, now)
+    deadlines.ensure_before_deadline(enrollment, now)
     previous = history(enrollment, module)
     ensure_may_submit(previous[0] if previous else None)
     if (url is None) == (upload is None):
@@ -137,13 +136,13 @@ def _store(task: SkillTask, enrollment: Enrollment, upload: Upload,
     key = (f"{KEY_PREFIX}/{enrollment.course_id}/{enrollment.id}/{task.module_id}/"
            f"{uuid.uuid4().hex}{files.FILE_KINDS[kind][0][0]}")
     try:
-        size = storage().save(key, upload.stream, files.content_type_for(kind),
+        size = current_storage().save(key, upload.stream, files.content_type_for(kind),
                               max_bytes=max_bytes(task))
     except UploadTooLarge:
         raise FileTooLarge(_l("The file is larger than %(n)d MB.",
                               n=max_bytes(task) // (1024 * 1024))) from None
     if size == 0:
-        storage().delete(key)
+        current_storage().delete(key)
         raise Invalid(_l("The file is empty."), code="empty_file", field="file")
     submission.file_key = key
     submission.file_name = files.display_name(upload.filename)
@@ -153,7 +152,7 @@ def _store(task: SkillTask, enrollment: Enrollment, upload: Upload,
 
 def _discard(submission: SkillSubmission) -> None:
     if submission.file_key:
-        storage().delete(submission.file_key)
+        current_storage().delete(submission.file_key)
 
 
 # --- Grading ------------------------------------------------------------------------------
@@ -161,11 +160,11 @@ def _discard(submission: SkillSubmission) -> None:
 def get_for_grading(user: User, submission_id: int) -> SkillSubmission:
     """Raises Forbidden for non-staff and SubmissionNotFound for a missing submission or one
     of another provider's course."""
-    rules.ensure_grading_staff(user)
+    assessment_permissions.ensure_grading_staff(user)
     submission = db.session.get(SkillSubmission, submission_id)
     if submission is None:
         raise SubmissionNotFound()
-    rules.ensure_may_grade(user, submission.enrollment.course)
+    assessment_permissions.ensure_may_grade(user, submission.enrollment.course)
     return submission
 
 
@@ -175,7 +174,7 @@ def get_for_viewing(user: User, submission_id: int) -> SkillSubmission:
     submission = db.session.get(SkillSubmission, submission_id)
     if submission is None or not user.is_authenticated or not (
             submission.enrollment.user_id == user.id
-            or rules.may_grade(user, submission.enrollment.course)):
+            or assessment_permissions.may_grade(user, submission.enrollment.course)):
         raise SubmissionNotFound()
     return submission
 
@@ -189,7 +188,7 @@ def grade(user: User, submission: SkillSubmission, decision: str,
     Raises Forbidden / SubmissionNotFound (not this provider's staff), Invalid (unknown
     decision, missing or too long feedback), AlreadyGraded (409: graded meanwhile, or twice).
     """
-    rules.ensure_may_grade(user, submission.enrollment.course)
+    assessment_permissions.ensure_may_grade(user, submission.enrollment.course)
     if decision not in (SubmissionStatus.PASSED, SubmissionStatus.REVISE):
         raise Invalid(_l("Choose pass or revise."), code="invalid_decision", field="decision")
     feedback = (feedback or "").strip()
@@ -224,7 +223,7 @@ def queue(user: User, status: str = SubmissionStatus.PENDING, page: int = 1,
           per_page: int = 20):
     """Hand-ins to the staff member's own provider's courses, oldest waiting first (graded
     ones newest first). Raises Forbidden for anyone but provider staff."""
-    rules.ensure_grading_staff(user)
+    assessment_permissions.ensure_grading_staff(user)
     query = (select(SkillSubmission)
              .join(Enrollment, Enrollment.id == SkillSubmission.enrollment_id)
              .join(Course, Course.id == Enrollment.course_id)
@@ -248,7 +247,7 @@ def open_file(submission: SkillSubmission) -> tuple[BinaryIO, str, str]:
     if not submission.file_key:
         raise SubmissionNotFound(_l("This hand-in is a link, not a file."))
     try:
-        stream = storage().open(submission.file_key)
+        stream = current_storage().open(submission.file_key)
     except FileNotFoundError:
         raise SubmissionNotFound(_l("The file is no longer available.")) from None
     return stream, submission.file_name or "file", files.content_type_for(submission.file_kind)

@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from lms.assessments import errors, panels, quizzes, rules, skills
+from lms.assessments import errors, presenters, quizzes, rules, skills
 from lms.assessments.forms import FileSubmissionForm, LinkSubmissionForm, StartAttemptForm
 from lms.errors import AlurError, Invalid
-from lms.extensions import db
 from lms.learning.models import EnrollmentStatus
 from lms.transactions import discard_changes
 
@@ -25,18 +24,18 @@ EXPLAINED = (errors.NoAttemptsLeft, errors.AlreadyCompleted, errors.DeadlinePass
 
 
 @bp.app_template_global()
-def quiz_panel(enrollment, module) -> panels.QuizPanel:
-    return panels.quiz_panel(enrollment, module)
+def quiz_panel(enrollment, module) -> presenters.QuizPanel:
+    return presenters.quiz_panel(enrollment, module)
 
 
 @bp.app_template_global()
-def skill_panel(enrollment, module) -> panels.SkillPanel:
-    return panels.skill_panel(enrollment, module)
+def skill_panel(enrollment, module) -> presenters.SkillPanel:
+    return presenters.skill_panel(enrollment, module)
 
 
 @bp.app_template_global()
-def assessment_scores(enrollment) -> panels.Scores:
-    return panels.assessment_scores(enrollment)
+def assessment_scores(enrollment) -> presenters.Scores:
+    return presenters.assessment_scores(enrollment)
 
 
 @bp.app_template_global()
@@ -74,7 +73,7 @@ def start_attempt(enrollment_id: int, module_id: int):
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
-    view = panels.attempt_view(current_user, attempt_id)
+    view = presenters.attempt_view(current_user, attempt_id)
     return render_template("assessments/attempt.html", view=view,
                            enrollment=view.attempt.enrollment, module=view.attempt.module)
 

@@ -9,7 +9,6 @@ from lms import permissions
 from lms.certificates import services
 from lms.certificates.forms import RevokeForm
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import page_arg
 from lms.transactions import discard_changes
 

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from lms.api.openapi import ERROR, register_paths
 from lms.certificates import services
 from lms.certificates.models import Certificate
-from lms.extensions import db
 from lms.learning import services as learning
 
 bp = Blueprint("certificates", __name__)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.accounts.models import User
 from lms.clock import utcnow
 from lms.db_types import UTCDateTime
+from lms.i18n import default_timezone
 from lms.extensions import db
 from lms.learning.models import Enrollment
 
@@ -39,7 +40,7 @@ class Certificate(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     locale: Mapped[str] = mapped_column(String(5), default="id")
-    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    timezone: Mapped[str] = mapped_column(String(40), default=default_timezone)
     verify_url: Mapped[str] = mapped_column(String(500))
     credential: Mapped[str] = mapped_column(Text)
     credential_kid: Mapped[str] = mapped_column(String(80))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import segno
 from babel.dates import format_date
@@ -18,6 +17,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from lms.certificates.models import Certificate
+from lms.i18n import local_date
 
 OTHER_LANGUAGE = {"id": "en", "en": "id"}
 # WeasyPrint narrates every rendering step at INFO; the worker's log should show the jobs.
@@ -54,12 +54,8 @@ def _language(certificate: Certificate) -> str:
 
 
 def _local_date(certificate: Certificate, locale: str) -> str:
-    try:
-        zone = ZoneInfo(certificate.timezone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return format_date(certificate.completed_at.astimezone(zone).date(), format="long",
-                       locale=locale)
+    return format_date(local_date(certificate.completed_at, certificate.timezone),
+                       format="long", locale=locale)
 
 
 def render_html(certificate: Certificate) -> str:

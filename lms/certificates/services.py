@@ -1,9 +1,9 @@
 """Issuing, finding, revoking certificates and storing their PDFs.
 
-Issuance reacts to `lms.signals.course_completed` (connected below, at import), inside the
+Issuance reacts to `lms.signals.course_completed` (connected by `lms.listeners`), inside the
 transaction that completed the enrollment. It is exactly-once per enrollment whatever the
 concurrency: the row is inserted with ON CONFLICT DO NOTHING against the unique
-enrollment_id (see lms.certificates.once), and the loser of a race loads the winner's row.
+enrollment_id (see lms.unique_insert), and the loser of a race loads the winner's row.
 
 The PDF is rendered by a background task that must see the committed row: issuance only
 notes the certificate in `session.info[PENDING_RENDERS]`, and lms.certificates.tasks queues
@@ -22,17 +22,17 @@ from sqlalchemy import or_, select, update
 
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.certificates import credentials, keys, numbers, pdf, rules
+from lms.certificates import credentials, errors, keys, numbers, pdf, rules
 from lms.certificates.events import certificate_issued, certificate_revoked
 from lms.certificates.models import Certificate
-from lms.certificates.once import insert_unless_taken
+from lms.unique_insert import insert_unless_taken
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.learning.models import Enrollment, EnrollmentStatus
 from lms.media.storage import NotFound as StorageNotFound
-from lms.media.storage import Readable, Storage, make_storage
+from lms.media.storage import Readable, current_storage
+from lms.permissions import certificates as certificate_permissions
 from lms.permissions import ensure_enrollment_owner
-from lms.signals import course_completed
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +122,9 @@ def _after_issue(certificate: Certificate, actor: User | None, now: datetime) ->
     certificate_issued.send(certificate, actor=actor, now=now)
 
 
-@course_completed.connect
 def issue_on_completion(enrollment: Enrollment, actor: User | None = None,
                         now: datetime | None = None, **_extra: object) -> None:
-    """Receiver of `course_completed` (connected at import of this module)."""
+    """Receiver of `course_completed`."""
     try:
         issue_certificate(enrollment, now or utcnow(), actor=actor)
     except keys.CredentialKeyMissing as error:
@@ -153,7 +152,7 @@ def request_certificate(actor: User, enrollment: Enrollment) -> Certificate:
         return issue_certificate(enrollment, utcnow(), actor=actor)
     except keys.CredentialKeyMissing as error:
         log.error("certificate of enrollment %s not issued: %s", enrollment.id, error)
-        raise rules.CertificatesUnavailable() from None
+        raise errors.CertificatesUnavailable() from None
 
 
 def certificate_for_enrollment(actor: User, enrollment: Enrollment) -> Certificate:
@@ -161,7 +160,7 @@ def certificate_for_enrollment(actor: User, enrollment: Enrollment) -> Certifica
     ensure_enrollment_owner(actor, enrollment)
     certificate = certificate_of(enrollment)
     if certificate is None:
-        raise rules.CertificateNotIssued()
+        raise errors.CertificateNotIssued()
     return certificate
 
 
@@ -171,19 +170,19 @@ def find_by_number(text: str) -> Certificate:
     try:
         number = numbers.parse(text)
     except numbers.MistypedNumber:
-        raise rules.NumberMistyped() from None
+        raise errors.NumberMistyped() from None
     except numbers.MalformedNumber:
-        raise rules.NumberMalformed() from None
+        raise errors.NumberMalformed() from None
     certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
     if certificate is None:
-        raise rules.CertificateNotFound()
+        raise errors.CertificateNotFound()
     return certificate
 
 
 def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Certificate:
     """Revoke with a reason, recording who and when. Raises Forbidden unless admin, Invalid
     for a missing reason, AlreadyRevoked (409) if it was revoked before."""
-    rules.ensure_may_revoke(actor)
+    certificate_permissions.ensure_may_revoke(actor)
     text = rules.clean_reason(reason)
     now = utcnow()
     # The guard in the WHERE clause makes two admins revoking at once end with one revocation.
@@ -194,7 +193,7 @@ def revoke_certificate(actor: User, certificate: Certificate, reason: str) -> Ce
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise rules.AlreadyRevoked()
+        raise errors.AlreadyRevoked()
     db.session.refresh(certificate)
     audit.record(actor, "certificate.revoked", "certificate", certificate.id,
                  number=certificate.number, reason=text)
@@ -214,12 +213,12 @@ def pdf_for_download(actor: User, certificate: Certificate) -> PdfSource | None:
     """The PDF for its holder or an admin; None while it is being prepared (or if it was lost
     from storage: `flask certificates render` makes it again). Raises NotHolder (403) for
     anyone else and CertificateRevoked (410) once revoked."""
-    rules.ensure_may_download(actor, certificate)
+    certificate_permissions.ensure_may_download(actor, certificate)
     if certificate.is_revoked:
-        raise rules.CertificateRevoked()
+        raise errors.CertificateRevoked()
     if certificate.pdf_key is None:
         return None
-    store = storage()
+    store = current_storage()
     direct = store.presigned_get(certificate.pdf_key, expires=PDF_LINK_SECONDS)
     if direct:
         return PdfSource(url=direct)
@@ -230,12 +229,6 @@ def pdf_for_download(actor: User, certificate: Certificate) -> PdfSource | None:
         return None
 
 
-def storage() -> Storage:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    cached = app.extensions.get("alur.certificates.storage")
-    if cached is None:
-        cached = app.extensions["alur.certificates.storage"] = make_storage(app.config)
-    return cached
 
 
 def pdf_key(certificate: Certificate) -> str:
@@ -250,7 +243,7 @@ def store_pdf(certificate_id: int) -> Certificate | None:
         return None
     data = pdf.render_pdf(certificate)
     key = pdf_key(certificate)
-    storage().save(key, io.BytesIO(data), "application/pdf")
+    current_storage().save(key, io.BytesIO(data), "application/pdf")
     certificate.pdf_key = key
     certificate.pdf_rendered_at = utcnow()
     db.session.flush()
@@ -265,7 +258,7 @@ def certificates_without_pdf() -> list[int]:
 def admin_certificates(actor: User, query: str = "", status: str = "", page: int = 1,
                        per_page: int = 25):
     """Certificates for the admin list, newest first, searchable by number or holder."""
-    rules.ensure_may_revoke(actor)
+    certificate_permissions.ensure_may_revoke(actor)
     statement = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     text = query.strip()[:120]
     if text:

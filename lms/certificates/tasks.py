@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lms.certificates import services
@@ -27,12 +26,10 @@ def queue_render(certificate_id: int) -> None:
 # Queued only after the commit: a worker (or the immediate mode of the tests, which runs the
 # task at once in its own session) would otherwise look for a row not visible yet, or render
 # one that is then rolled back.
-@event.listens_for(Session, "after_commit")
-def _queue_pending_renders(session: Session) -> None:
+def queue_pending_renders(session: Session) -> None:
     for certificate_id in sorted(session.info.pop(services.PENDING_RENDERS, None) or ()):
         queue_render(certificate_id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_pending_renders(session: Session) -> None:
+def forget_pending_renders(session: Session) -> None:
     session.info.pop(services.PENDING_RENDERS, None)

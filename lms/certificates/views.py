@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect,
                    render_template, request, send_file, url_for)
@@ -12,11 +11,10 @@ from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
 from lms.certificates import keys, services
-from lms.certificates import tasks  # noqa: F401  (queues PDF renders after each commit)
 from lms.certificates.models import Certificate
 from lms.clock import utcnow
 from lms.errors import AlurError
-from lms.extensions import db
+from lms.i18n import local_date
 from lms.learning import services as learning
 from lms.reviews.services import has_rated
 
@@ -42,11 +40,7 @@ def certificate_date(moment: datetime | None, certificate: Certificate) -> str:
     """A date as printed on the certificate: in the holder's time zone, the reader's language."""
     if moment is None:
         return "—"
-    try:
-        zone = ZoneInfo(certificate.timezone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return format_date(moment.astimezone(zone).date(), format="long")
+    return format_date(local_date(moment, certificate.timezone), format="long")
 
 
 def _uncached(response, status: int = 200):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import current_app
 
 from lms.catalog.models import Module
-from lms.demo.videos import make_clip
 from lms.media import processing, services
+from lms.media.clips import make_clip
 from lms.media.models import VideoAsset
 
 
@@ -17,9 +17,11 @@ def prepare_demo_video(module: Module, seconds: int) -> VideoAsset:
     if ready is not None:
         return ready
     with services.work_dir() as folder:
-        clip = make_clip(folder / f"demo-module-{module.position}.mp4", seconds, module.title,
-                         size=current_app.config["DEMO_VIDEO_SIZE"],
-                         frequency=330 + 110 * (module.position % 4))
+        width, height = (int(n) for n in current_app.config["DEMO_VIDEO_SIZE"].split("x"))
+        clip = make_clip(folder / f"demo-module-{module.position}.mp4", seconds,
+                         width=width, height=height, label=module.title,
+                         frequency=330 + 110 * (module.position % 4), preset="veryfast",
+                         faststart=True)
         with clip.open("rb") as handle:
             asset = services.receive_upload(None, module, clip.name, handle, queue=False)
     return processing.transcode_now(asset)

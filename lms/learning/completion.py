@@ -10,20 +10,23 @@ Both functions flush and never commit: the caller's request, task or command com
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.assessments.models import (QuizAttempt, QuizRole, QuizSettings, SkillSubmission,
-                                    SkillTask, SubmissionStatus)
 from lms.catalog.models import Module
 from lms.extensions import db
+from lms.learning import progression
 from lms.learning.models import Enrollment, EnrollmentStatus, ModuleProgress
-from lms.pacing import sequence
+
+
+#: Completion conditions other parts add (`require`), each asked after the sequence rule.
+_REQUIREMENTS: list[Callable[[Enrollment], bool]] = []
 
 
 def progress_for(enrollment: Enrollment, module: Module, now: datetime) -> ModuleProgress:
@@ -75,27 +78,11 @@ def mark_module_completed(enrollment: Enrollment, module: Module, now: datetime,
     return True
 
 
-def _posttests_passed(enrollment: Enrollment) -> bool:
-    """Every post-test module of the enrollment's version has a passed, submitted attempt."""
-    missing = select(QuizSettings.id).join(Module, Module.id == QuizSettings.module_id).where(
-        Module.version_id == enrollment.version_id,
-        QuizSettings.role == QuizRole.POSTTEST,
-        ~exists().where(QuizAttempt.enrollment_id == enrollment.id,
-                        QuizAttempt.module_id == QuizSettings.module_id,
-                        QuizAttempt.submitted_at.is_not(None),
-                        QuizAttempt.passed.is_(True)))
-    return db.session.scalar(missing.limit(1)) is None
-
-
-def _skill_tasks_passed(enrollment: Enrollment) -> bool:
-    """Every skill task (assignment module) of the version has a submission graded pass."""
-    missing = select(Module.id).where(
-        Module.version_id == enrollment.version_id,
-        exists().where(SkillTask.module_id == Module.id),
-        ~exists().where(SkillSubmission.enrollment_id == enrollment.id,
-                        SkillSubmission.module_id == Module.id,
-                        SkillSubmission.status == SubmissionStatus.PASSED))
-    return db.session.scalar(missing.limit(1)) is None
+def require(check: Callable[[Enrollment], bool]) -> None:
+    """Add a condition of course completion owned by another part of Alur (assessments
+    register theirs: every post-test and skill task passed). Connected by `lms.listeners`."""
+    if check not in _REQUIREMENTS:
+        _REQUIREMENTS.append(check)
 
 
 def requirements_met(enrollment: Enrollment) -> bool:
@@ -107,8 +94,8 @@ def requirements_met(enrollment: Enrollment) -> bool:
     db.session.scalars(select(ModuleProgress).where(
         ModuleProgress.enrollment_id == enrollment.id
     ).execution_options(populate_existing=True)).all()
-    return (sequence.requirements_met(enrollment) and _posttests_passed(enrollment)
-            and _skill_tasks_passed(enrollment))
+    return progression.requirements_met(enrollment) \
+        and all(check(enrollment) for check in _REQUIREMENTS)
 
 
 def complete_course_if_done(enrollment: Enrollment, now: datetime,

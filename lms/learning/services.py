@@ -16,7 +16,7 @@ from lms.clock import utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.learning.models import CodeState, Enrollment, ModuleProgress, RedeemCode
-from lms.pacing import sequence
+from lms.learning import progression
 
 # No 0/O or 1/I/L: codes are read off phones and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -141,7 +141,7 @@ class ModuleEntry:
 
 
 def outline(enrollment: Enrollment) -> list[ModuleEntry]:
-    statuses = sequence.statuses(enrollment)
+    statuses = progression.statuses(enrollment)
     progress = {p.module_id: p for p in enrollment.progress}
     return [ModuleEntry(m, statuses[m.id], progress.get(m.id)) for m in enrollment.version.modules]
 
@@ -150,7 +150,7 @@ def progress_percent(entries: list[ModuleEntry]) -> int:
     required = [e for e in entries if e.module.required]
     if not required:
         return 0
-    done = sum(1 for e in required if e.status == sequence.COMPLETED)
+    done = sum(1 for e in required if e.status == progression.COMPLETED)
     return round(100 * done / len(required))
 
 
@@ -158,6 +158,15 @@ def learner_enrollments(user: User) -> list[Enrollment]:
     return list(db.session.scalars(
         select(Enrollment).where(Enrollment.user_id == user.id)
         .order_by(Enrollment.enrolled_at.desc())))
+
+
+def enrollment_in(user: User | None, course: Course) -> Enrollment | None:
+    """The signed-in learner's latest enrollment in the course, if any."""
+    if not permissions.is_signed_in(user):
+        return None
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+        .order_by(Enrollment.enrolled_at.desc()).limit(1))
 
 
 def get_enrollment_for(user: User, enrollment_id: int) -> Enrollment:

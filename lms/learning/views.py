@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.catalog import services as catalog_services
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import page_arg
 from lms.learning import services
 from lms.learning.forms import RedeemForm
@@ -26,10 +25,7 @@ def catalog():
 def course(slug: str):
     course = catalog_services.get_course_by_slug(slug)
     permissions.ensure_may_view_course(current_user, course)
-    enrollment = None
-    if current_user.is_authenticated:
-        enrollment = next((e for e in services.learner_enrollments(current_user)
-                           if e.course_id == course.id), None)
+    enrollment = services.enrollment_in(current_user, course)
     form = RedeemForm(course_slug=course.slug)
     return render_template("learning/course.html", course=course, enrollment=enrollment,
                            form=form)

@@ -10,10 +10,9 @@ from flask import Blueprint, jsonify, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from lms.api.body import json_object, text_field
+from lms.api.json_body import json_object, text_field
 from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
 from lms.errors import Invalid
-from lms.extensions import db
 from lms.media import services
 from lms.media.presenters import asset_status
 

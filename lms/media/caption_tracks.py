@@ -13,31 +13,17 @@ from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.errors import AlurError, Conflict, Invalid
+from lms.errors import Conflict, Invalid
 from lms.extensions import db
-from lms.media import rules, services
+from lms.media import services
 from lms.media.captions import InvalidCaptions, validate_language, validate_webvtt
+from lms.media.errors import CaptionFileTooLarge, InvalidCaptionFile
 from lms.media.models import AssetStatus, Caption, VideoAsset
+from lms.media.storage import current_storage
+from lms.permissions import media as media_permissions
 
 MAX_CAPTION_BYTES = 1024 * 1024  # an hour of dense captions is about 100 KB
 LANGUAGE_NAMES = {"id": _l("Indonesian"), "en": _l("English")}
-
-
-class InvalidCaptionFile(Invalid):
-    """Refused WebVTT; `line` (in the payload too) is the line at fault."""
-
-    code = "invalid_captions"
-
-    def __init__(self, line: int, message) -> None:
-        super().__init__(_l("Line %(line)d: %(message)s", line=line, message=message),
-                         line=line)
-        self.line = line
-
-
-class CaptionFileTooLarge(AlurError):
-    status = 413
-    code = "too_large"
-    default_message = _l("A caption file may have at most 1 MB. Is this really a WebVTT file?")
 
 
 def caption_key(asset_id: int, language: str) -> str:
@@ -61,7 +47,7 @@ def store_captions(actor: User, asset: VideoAsset, language: str,
     Invalid (unsupported_language, missing_file), CaptionFileTooLarge (413) and
     InvalidCaptionFile (422, naming the line).
     """
-    rules.ensure_may_manage_asset(actor, asset)
+    media_permissions.ensure_may_manage_asset(actor, asset)
     if asset.status not in (AssetStatus.UPLOADED, AssetStatus.PROCESSING, AssetStatus.READY):
         raise Conflict(_l("Upload the video first; captions belong to an uploaded video."),
                        code="video_not_uploaded")
@@ -87,7 +73,7 @@ def store_captions(actor: User, asset: VideoAsset, language: str,
         db.session.add(caption)
         db.session.flush()
         services.note_written(key)  # a new object: removed again if this is rolled back
-    services.storage().save(key, io.BytesIO(text.encode("utf-8")), "text/vtt")
+    current_storage().save(key, io.BytesIO(text.encode("utf-8")), "text/vtt")
     audit.record(actor, "captions.uploaded", "video_asset", asset.id, language=language,
                  cues=len(cues))
     return caption
@@ -95,12 +81,12 @@ def store_captions(actor: User, asset: VideoAsset, language: str,
 
 def get_caption(actor: User, caption_id: int) -> Caption:
     """Raises NotFound (caption_not_found) unless the actor manages the caption's course."""
-    return rules.ensure_may_manage_caption(actor, db.session.get(Caption, caption_id))
+    return media_permissions.ensure_may_manage_caption(actor, db.session.get(Caption, caption_id))
 
 
 def delete_captions(actor: User, caption: Caption) -> None:
     """Remove a caption track and, once that is committed, its file. Raises NotFound."""
-    rules.ensure_may_manage_caption(actor, caption)
+    media_permissions.ensure_may_manage_caption(actor, caption)
     asset = caption.asset
     audit.record(actor, "captions.deleted", "video_asset", asset.id, language=caption.language)
     services.delete_after_commit(caption.storage_key, folder=False)

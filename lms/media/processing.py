@@ -25,7 +25,7 @@ from lms.extensions import db
 from lms.media import services
 from lms.media.models import AssetStatus, Rendition, VideoAsset
 from lms.media.probe import MESSAGES as PROBE_MESSAGES, VideoInfo, probe_video
-from lms.media.storage import Storage
+from lms.media.storage import Storage, current_storage
 from lms.media.transcode import LADDER, MASTER_NAME, POSTER_NAME, HlsResult, transcode_to_hls
 
 #: Share of the progress bar the ffmpeg run fills; storing the ladder fills the rest.
@@ -149,7 +149,7 @@ def transcode_now(asset: VideoAsset) -> VideoAsset:
     if claimed is None:
         raise ValueError(f"video asset {asset.id} is not waiting to be transcoded")
     with services.work_dir() as scratch:
-        info, result = produce_ladder(services.storage(), claimed, scratch, lambda done: None)
+        info, result = produce_ladder(current_storage(), claimed, scratch, lambda done: None)
     finished = finish(claimed, info, result)
     assert finished is not None  # nothing else could have touched it in this transaction
     return finished

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
@@ -32,14 +32,15 @@ from lms.accounts.models import User
 from lms.admin import audit
 from lms.catalog.models import Module
 from lms.clock import utcnow
-from lms.errors import AlurError, Conflict, Invalid
+from lms.errors import Conflict
 from lms.extensions import db
 from lms.media import rules
+from lms.media.errors import InvalidVideo, MissingFile, UploadNotReceived, VideoTooLarge
 from lms.media.models import AssetStatus, VideoAsset
 from lms.media.probe import InvalidMedia, VideoInfo, probe_video
-from lms.media.storage import CHUNK_SIZE, NotFound as StorageNotFound, Storage, \
-    UploadTooLarge, make_storage
+from lms.media.storage import CHUNK_SIZE, NotFound as StorageNotFound, UploadTooLarge, current_storage
 
+from lms.permissions import media as media_permissions
 log = logging.getLogger(__name__)
 
 #: session.info keys: assets whose transcode is queued after commit, objects to delete after
@@ -50,36 +51,6 @@ DOOMED_OBJECTS = "alur.media.doomed_objects"
 
 PRESIGNED_UPLOAD_SECONDS = 6 * 3600  # a 2 GB source over a slow rural uplink takes hours
 MAX_FILENAME = 255
-
-
-class VideoTooLarge(AlurError):
-    status = 413
-    code = "too_large"
-
-    def __init__(self, limit_mb: int) -> None:
-        super().__init__(_l("This video is larger than the limit of %(mb)d MB. Export it at a "
-                            "lower resolution or bit rate, or split it into shorter modules.",
-                            mb=limit_mb), limit_mb=limit_mb)
-
-
-class InvalidVideo(Invalid):
-    """The probe refused the file; `code` says why (empty_file, not_media, image_not_video,
-    truncated, no_video_stream, no_duration)."""
-
-    @classmethod
-    def from_probe(cls, error: InvalidMedia) -> "InvalidVideo":
-        # The probe's messages are English source strings marked for extraction there.
-        return cls(_l(error.message), code=error.code)
-
-
-class MissingFile(Invalid):
-    code = "missing_file"
-    default_message = _l("Choose a video file to upload.")
-
-
-class UploadNotReceived(Conflict):
-    code = "upload_not_received"
-    default_message = _l("The file has not arrived in storage yet. Upload it again.")
 
 
 @dataclass(frozen=True)
@@ -94,13 +65,6 @@ class DirectUpload:
 
 # --- configuration ------------------------------------------------------------------------
 
-def storage() -> Storage:
-    """The configured media storage, built once per app (boto3 clients are not free)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    cached = app.extensions.get("alur.media.storage")
-    if cached is None:
-        cached = app.extensions["alur.media.storage"] = make_storage(app.config)
-    return cached
 
 
 def upload_limit_mb() -> int:
@@ -114,7 +78,7 @@ def upload_limit_bytes() -> int:
 def direct_uploads_supported() -> bool:
     """Whether the browser can post sources straight to the store (S3) instead of the app.
     Presigning is computed locally, so asking costs no round trip."""
-    return storage().presigned_post("sources/capability-check", 1, expires=60) is not None
+    return current_storage().presigned_post("sources/capability-check", 1, expires=60) is not None
 
 
 @contextmanager
@@ -177,19 +141,19 @@ def delete_after_commit(name: str, folder: bool = True) -> None:
 def _store_file(key: str, path: Path) -> int:
     note_written(key)
     with path.open("rb") as handle:
-        return storage().save(key, handle)
+        return current_storage().save(key, handle)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
+def settle_objects_after_commit(session: Session) -> None:
+    """Objects doomed in the committed transaction go; the written ones stay."""
     session.info.pop(WRITTEN_KEYS, None)
     doomed = session.info.pop(DOOMED_OBJECTS, None) or ()
     if doomed:
         _delete_objects(doomed)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+def settle_objects_after_rollback(session: Session) -> None:
+    """Objects written in the rolled-back transaction go again; doomed ones stay."""
     session.info.pop(DOOMED_OBJECTS, None)
     session.info.pop(PENDING_TRANSCODES, None)
     written = session.info.pop(WRITTEN_KEYS, None) or ()
@@ -199,7 +163,7 @@ def _after_rollback(session: Session) -> None:
 
 def _delete_objects(objects: Iterable[tuple[str, bool]]) -> None:
     try:
-        store = storage()
+        store = current_storage()
     except RuntimeError:  # no app context: nothing was stored through this module
         return
     for name, folder in objects:
@@ -211,14 +175,24 @@ def _delete_objects(objects: Iterable[tuple[str, bool]]) -> None:
 
 # --- loading --------------------------------------------------------------------------------
 
+def managed_video_module(actor: User | None, module_id: int | None) -> Module | None:
+    """The module whose video page the actor manages, or None (for a refusal that must still
+    answer, such as a body too large, without saying whether the module exists)."""
+    module = db.session.get(Module, module_id) if module_id else None
+    if module is None or not media_permissions.may_manage_module_video(actor, module):
+        return None
+    return module
+
+
 def get_video_module(actor: User, module_id: int) -> Module:
     """Raises NotFound (module_not_found) and NotAVideoModule (see lms.media.rules)."""
-    return rules.ensure_may_manage_module_video(actor, db.session.get(Module, module_id))
+    module = db.session.get(Module, module_id)
+    return media_permissions.ensure_may_manage_module_video(actor, module)
 
 
 def get_asset(actor: User, asset_id: int) -> VideoAsset:
     """Raises NotFound (video_not_found) unless the actor manages the asset's course."""
-    return rules.ensure_may_manage_asset(actor, db.session.get(VideoAsset, asset_id))
+    return media_permissions.ensure_may_manage_asset(actor, db.session.get(VideoAsset, asset_id))
 
 
 def module_assets(module: Module) -> list[VideoAsset]:
@@ -228,7 +202,8 @@ def module_assets(module: Module) -> list[VideoAsset]:
 
 
 def playable_asset(module: Module) -> VideoAsset | None:
-    """The asset the module plays: its newest ready one (the pacing gate agrees)."""
+    """The asset the module plays: its newest ready one. Sessions, the player and the
+    staff pages all ask here."""
     return db.session.scalar(
         select(VideoAsset).where(VideoAsset.module_id == module.id,
                                  VideoAsset.status == AssetStatus.READY)
@@ -295,7 +270,7 @@ def receive_upload(actor: User | None, module: Module, filename: str | None,
     any failure nothing is stored and no asset remains.
     """
     if actor is not None:
-        rules.ensure_may_manage_module_video(actor, module)
+        media_permissions.ensure_may_manage_module_video(actor, module)
     if stream is None or not filename:
         raise MissingFile()
     with work_dir() as folder:
@@ -318,7 +293,7 @@ def start_direct_upload(actor: User, module: Module, filename: str, size: int,
     Raises NotFound/NotAVideoModule, InvalidVideo (empty_file) and VideoTooLarge before any
     byte is sent. The asset waits in `awaiting_upload` until `complete_direct_upload`.
     """
-    rules.ensure_may_manage_module_video(actor, module)
+    media_permissions.ensure_may_manage_module_video(actor, module)
     if size <= 0:
         raise InvalidVideo.from_probe(InvalidMedia("empty_file"))
     if size > upload_limit_bytes():
@@ -326,7 +301,7 @@ def start_direct_upload(actor: User, module: Module, filename: str, size: int,
     if not direct_uploads_supported():
         return None
     asset = _new_asset(actor, module, filename, AssetStatus.AWAITING_UPLOAD)
-    post = storage().presigned_post(asset.source_key, upload_limit_bytes(),
+    post = current_storage().presigned_post(asset.source_key, upload_limit_bytes(),
                                     expires=PRESIGNED_UPLOAD_SECONDS,
                                     content_type=content_type or None)
     assert post is not None  # direct_uploads_supported() said so
@@ -341,10 +316,10 @@ def complete_direct_upload(actor: User, asset: VideoAsset) -> VideoAsset:
     VideoTooLarge (413) or InvalidVideo (422) after deleting the object and the asset: the
     refusal keeps that deletion.
     """
-    rules.ensure_may_manage_asset(actor, asset)
+    media_permissions.ensure_may_manage_asset(actor, asset)
     if asset.status != AssetStatus.AWAITING_UPLOAD:
         return asset
-    store = storage()
+    store = current_storage()
     try:
         size = store.verify_size(asset.source_key, upload_limit_bytes())
     except StorageNotFound:
@@ -390,7 +365,7 @@ def _discard(asset: VideoAsset) -> None:
 def retry_asset(actor: User, asset: VideoAsset) -> VideoAsset:
     """Queue a failed asset's transcode again. Raises NotFound, and Conflict (not_failed) for
     an asset that has not failed."""
-    rules.ensure_may_manage_asset(actor, asset)
+    media_permissions.ensure_may_manage_asset(actor, asset)
     if not rules.may_retry_asset(asset):
         raise Conflict(_l("Only a video whose conversion failed can be tried again."),
                        code="not_failed")
@@ -407,7 +382,7 @@ def delete_asset(actor: User, asset: VideoAsset) -> None:
     """Delete an upload that never became playable (a running transcode notices and stops),
     with its captions and stored objects. Raises NotFound, and AssetInUse (409) for a ready
     asset."""
-    rules.ensure_may_manage_asset(actor, asset)
+    media_permissions.ensure_may_manage_asset(actor, asset)
     rules.ensure_may_delete_asset(asset)
     audit.record(actor, "video.deleted", "video_asset", asset.id, module=asset.module_id,
                  status=asset.status, filename=asset.original_filename)

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from flask import current_app
+
 from lms.media.storage_base import (
     CHUNK_SIZE,
     CONTENT_TYPES,
@@ -178,3 +180,22 @@ def make_storage(settings: Mapping[str, Any]) -> Storage:
     if not root:
         raise ValueError("set MEDIA_ROOT (a folder) or S3_BUCKET to choose where media is stored")
     return LocalStorage(root)
+
+
+#: Where the app keeps its one storage object (`app.extensions`).
+STORAGE_EXTENSION = "alur.media.storage"
+
+
+def init_app(app: Any) -> None:
+    """Build the app's storage once: boto3 clients are not free to make per request."""
+    app.extensions[STORAGE_EXTENSION] = make_storage(app.config)
+
+
+def current_storage() -> Storage:
+    """The app's storage for media, certificates' PDFs and skill-task hand-ins. Rebuilt from
+    the configuration when it was dropped (after an operator or a test changed the settings)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    store = app.extensions.get(STORAGE_EXTENSION)
+    if store is None:
+        store = app.extensions[STORAGE_EXTENSION] = make_storage(app.config)
+    return store

@@ -13,14 +13,13 @@ import time
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lms.extensions import db, task_queue
 from lms.media import processing, services
 from lms.media.models import VideoAsset
 from lms.media.probe import InvalidMedia
-from lms.media.storage import NotFound as StorageNotFound, Storage, StorageError
+from lms.media.storage import NotFound as StorageNotFound, Storage, StorageError, current_storage
 from lms.media.transcode import TranscodeFailed
 from lms.tasks import app_task
 
@@ -96,7 +95,7 @@ def run_transcode(asset_id: int, final_attempt: bool = True) -> str:
     db.session.commit()
     if claimed is None:
         return "skipped"
-    store = services.storage()
+    store = current_storage()
     try:
         with services.work_dir() as scratch:
             info, result = processing.produce_ladder(store, claimed, scratch,
@@ -149,7 +148,6 @@ def queue_transcode(asset_id: int) -> None:
         log.exception("could not queue the transcode of video asset %s", asset_id)
 
 
-@event.listens_for(Session, "after_commit")
-def _queue_pending_transcodes(session: Session) -> None:
+def queue_pending_transcodes(session: Session) -> None:
     for asset_id in sorted(set(session.info.pop(services.PENDING_TRANSCODES, None) or ())):
         queue_transcode(asset_id)

@@ -4,7 +4,7 @@ Learners watch on phones over rural 2G/3G/4G, so the ladder reaches down to
 240p at about a quarter of a megabit, and every rendition cuts its segments at
 the same instants: the player can switch quality at any segment boundary, and
 the pacing rules can map "segment n" to the same media seconds whatever the
-rendition (see DESIGN.md, proof of delivery).
+rendition (docs/pacing-rules.md, proof of delivery).
 
 One ffmpeg process decodes the source once and feeds every encoder; decoding
 a 1080p source once per rendition would nearly double the cost on the small

@@ -13,9 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.catalog.models import Module
 from lms.errors import AlurError
-from lms.extensions import db
-from lms.media import caption_tracks, rules, services
-from lms.media import tasks  # noqa: F401  (queues transcodes after each commit)
+from lms.media import caption_tracks, errors, rules, services
 from lms.media.forms import CaptionForm, ConfirmForm, VideoUploadForm
 from lms.media.models import VideoAsset
 from lms.media.presenters import asset_status, status_label
@@ -36,13 +34,12 @@ def _wants_json() -> bool:
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
     # Raised while the body is read (by the CSRF check), before any view code runs.
-    refusal = services.VideoTooLarge(services.upload_limit_mb())
+    refusal = errors.VideoTooLarge(services.upload_limit_mb())
     discard_changes()
     if _wants_json():
         return jsonify(refusal.payload()), 413
-    module_id = (request.view_args or {}).get("module_id")
-    module = db.session.get(Module, module_id) if module_id else None
-    if module is None or not rules.may_manage_module_video(current_user, module):
+    module = services.managed_video_module(current_user, (request.view_args or {}).get("module_id"))
+    if module is None:
         return render_template("errors/generic.html", status=413, code=refusal.code,
                                message=str(refusal.message), extra={}), 413
     form = VideoUploadForm(formdata=None)

@@ -1,11 +1,10 @@
-"""Pacing endpoints of the JSON API (CONTRACT.md): playback sessions and heartbeats."""
+"""Pacing endpoints of the JSON API (docs/http-api.md): playback sessions and heartbeats."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from lms.api.openapi import BOOL, INT, NUM, STR, _json, _obj, op, register_paths
-from lms.extensions import db
 from lms.pacing import heartbeats, rules, sessions
 from lms.pacing.models import SessionKind
 from lms.security import request_caller

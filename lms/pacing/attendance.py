@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import permissions
 from lms.accounts.models import User
 from lms.extensions import db
+from lms.i18n import learner_timezone
 from lms.pacing import rules
 from lms.pacing.errors import AttendanceRequired
 from lms.pacing.models import AttendanceVerification
@@ -34,7 +35,7 @@ def needs_verification(user: User, now: datetime) -> bool:
     """Whether the learner must verify before studying now. No query when not required."""
     if not required():
         return False
-    return rules.needs_attendance_check(last_verified_on(user), user.timezone, now, True)
+    return rules.needs_attendance_check(last_verified_on(user), learner_timezone(user), now, True)
 
 
 def verify_url(next_path: str | None = None) -> str:
@@ -66,7 +67,7 @@ def record_verification(actor: User, learner: User, now: datetime, source: str =
     (admin_only) when anyone else tries."""
     if actor.id != learner.id:
         permissions.ensure_admin(actor)
-    today = rules.local_study_date(learner.timezone, now)
+    today = rules.local_study_date(learner_timezone(learner), now)
     query = select(AttendanceVerification).where(AttendanceVerification.user_id == learner.id,
                                                  AttendanceVerification.local_date == today)
     existing = db.session.scalar(query)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from lms.errors import AlurError, Conflict, Forbidden, Gone, Invalid, NotFound
+from lms.learning.errors import DeadlinePassed  # noqa: F401 (pacing refuses it too)
 
 
 class SessionNotFound(NotFound):
@@ -32,12 +33,6 @@ class AheadOfFrontier(Conflict):
 class InvalidHeartbeat(Invalid):
     code = "invalid_heartbeat"
     default_message = _l("This progress report is not valid.")
-
-
-class DeadlinePassed(Forbidden):
-    code = "deadline_passed"
-    default_message = _l("The finish-by date of this enrollment has passed, so no more progress "
-                         "can be counted.")
 
 
 class AttendanceRequired(Forbidden):

@@ -2,7 +2,11 @@
 
 Every heartbeat that reaches a learner's own session leaves one evidence row, whatever the
 verdict, so refusals are returned as values (`HeartbeatAnswer.error`) rather than raised: the
-API commits the evidence first, then raises the error for the contract's answer.
+API raises them with `keeping_changes()`, so the evidence is committed before the refusal.
+
+One result type travels from the rules to the API: the rules decide (`HeartbeatDecision`),
+`_judge_video` / `_judge_reading` turn that into the `HeartbeatAnswer` plus the columns to
+store (`_Writes`), and the API answers the `HeartbeatAnswer` as JSON.
 
 Concurrency: one statement reads the session and the module progress and locks both rows
 (PostgreSQL; SQLite runs every transaction as BEGIN IMMEDIATE, so writers already queue). Two
@@ -14,8 +18,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -27,15 +31,14 @@ from lms.catalog.models import Module
 from lms.clock import utcnow
 from lms.errors import AlurError
 from lms.extensions import db
-from lms.learning import completion
-from lms.learning.models import Enrollment, EnrollmentStatus
-from lms.pacing import attendance, queries, rules, sequence, state
+from lms.learning import completion, deadlines, progression
+from lms.learning.models import Enrollment
+from lms.pacing import attendance, queries, rules, stored_state
 from lms.pacing.errors import AheadOfFrontier, DeadlinePassed, InvalidHeartbeat, SessionEnded
 from lms.pacing.models import EvidenceKind, PlaybackSession, SessionKind
 from lms.pacing.rules_common import finite
 
 O = rules.HeartbeatOutcome
-ATTENDANCE_REQUIRED = "attendance_required"
 #: `last_seq` is a 32-bit column; a real player needs a heartbeat every 10 s for 680 years.
 MAX_SEQ = 2**31 - 1
 #: Larger integers cannot become floats; nothing a player reports comes near.
@@ -52,7 +55,7 @@ class NextModule:
 
 @dataclass(frozen=True)
 class HeartbeatAnswer:
-    """The verdict on one heartbeat, for the API to answer (and raise `error` after commit)."""
+    """The verdict on one heartbeat, for the API to answer (a refusal in `error`)."""
 
     session_id: int
     enrollment_id: int
@@ -69,20 +72,21 @@ class HeartbeatAnswer:
 
     @property
     def module_status(self) -> str:
-        return sequence.COMPLETED if self.completed else sequence.IN_PROGRESS
+        return progression.COMPLETED if self.completed else progression.IN_PROGRESS
 
 
 @dataclass(frozen=True)
-class _Verdict:
-    outcome: str
-    frontier: float
-    completed: bool
-    newly_completed: bool = False
-    credited: float = 0.0
+class _Writes:
+    """What a judged heartbeat stores besides its answer: the evidence row's wall time and
+    reviewer's detail, and the changed progress and session columns (None: unchanged)."""
+
     wall: float = 0.0
     detail: str = ""
-    progress: dict[str, Any] | None = None  # changed progress columns
-    session: dict[str, Any] | None = None  # changed session columns
+    progress: dict[str, Any] | None = None
+    session: dict[str, Any] | None = None
+
+
+Judged = tuple[HeartbeatAnswer, _Writes]
 
 
 def _number(value: Any) -> Any:
@@ -122,10 +126,7 @@ def _raw(body: Any) -> str:
 
 
 def _finish_by(row: Row, now: datetime) -> datetime | None:
-    """An expired enrollment is past its deadline whatever its finish-by date says."""
-    if row.enrollment_status == EnrollmentStatus.EXPIRED:
-        return now - timedelta(microseconds=1)
-    return row.finish_by
+    return deadlines.effective_finish_by(row.enrollment_status, row.finish_by, now)
 
 
 def _refusal_detail(outcome: str, row: Row, body: Any, seq: Any) -> str:
@@ -159,47 +160,58 @@ def _video_detail(row: Row, before: rules.VideoProgress, result: rules.Heartbeat
     return ""
 
 
-def _apply_video(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdict:
+def _answer(row: Row, outcome: str, frontier: float, completed: bool,
+            newly_completed: bool = False, credited: float = 0.0) -> HeartbeatAnswer:
+    return HeartbeatAnswer(
+        session_id=row.id, enrollment_id=row.enrollment_id,
+        enrollment_status=row.enrollment_status, outcome=outcome, frontier=frontier,
+        completed=completed, newly_completed=newly_completed,
+        target_seconds=row.target_seconds, credited_seconds=max(credited, 0.0))
+
+
+def _judge_video(row: Row, body: Any, now: datetime, blocked: bool) -> Judged:
     beat = rules.Heartbeat(position=_number(_field(body, "position")),
                            playing=_field(body, "playing"),
                            rate=_number(_field(body, "rate")), seq=_seq(_field(body, "seq")))
-    before = state.video_state(row)
+    before = stored_state.video_state(row)
     if blocked:
-        return _Verdict(ATTENDANCE_REQUIRED, before.frontier, before.completed,
-                        detail="daily attendance not verified")
-    result = rules.apply_heartbeat(before, state.session_state(row), beat, now,
+        return (_answer(row, O.ATTENDANCE_REQUIRED.value, before.frontier, before.completed),
+                _Writes(detail="daily attendance not verified"))
+    result = rules.apply_heartbeat(before, stored_state.session_state(row), beat, now,
                                    duration=row.target_seconds,
                                    segment_seconds=row.segment_seconds,
                                    finish_by=_finish_by(row, now))
     decision = result.decision
-    return _Verdict(
-        decision.outcome.value, decision.frontier, decision.completed,
-        decision.newly_completed, decision.credited_seconds, decision.counted_wall_seconds,
-        _video_detail(row, before, result, _finite(beat.position), body, beat.seq),
-        progress=None if result.progress is before else state.video_values(result.progress),
-        session=state.session_values(row, result.session))
+    progress = None if result.progress is before else stored_state.video_values(result.progress)
+    return (
+        _answer(row, decision.outcome.value, decision.frontier, decision.completed,
+                decision.newly_completed, decision.credited_seconds),
+        _Writes(decision.counted_wall_seconds,
+                _video_detail(row, before, result, _finite(beat.position), body, beat.seq),
+                progress, stored_state.session_values(row, result.session)))
 
 
-def _apply_reading(row: Row, body: Any, now: datetime, blocked: bool) -> _Verdict:
+def _judge_reading(row: Row, body: Any, now: datetime, blocked: bool) -> Judged:
     beat = rules.ReadingHeartbeat(visible=_field(body, "visible"), seq=_seq(_field(body, "seq")))
-    before = state.reading_state(row)
+    before = stored_state.reading_state(row)
     target = row.target_seconds
     done_before = min(before.counted_seconds, target)
     if blocked:
-        return _Verdict(ATTENDANCE_REQUIRED, done_before, before.completed,
-                        detail="daily attendance not verified")
-    result = rules.apply_reading_heartbeat(before, state.session_state(row), beat, now,
+        return (_answer(row, O.ATTENDANCE_REQUIRED.value, done_before, before.completed),
+                _Writes(detail="daily attendance not verified"))
+    result = rules.apply_reading_heartbeat(before, stored_state.session_state(row), beat, now,
                                            min_dwell_seconds=target,
                                            finish_by=_finish_by(row, now))
     decision = result.decision
     done = min(decision.counted_seconds, target)
-    return _Verdict(
-        decision.outcome.value, done, decision.completed, decision.newly_completed,
-        done - done_before, decision.counted_wall_seconds,
-        _refusal_detail(decision.outcome, row, body, beat.seq),
-        progress=None if result.progress is before
-        else state.reading_values(result.progress, target),
-        session=state.session_values(row, result.session))
+    progress = None if result.progress is before \
+        else stored_state.reading_values(result.progress, target)
+    return (
+        _answer(row, decision.outcome.value, done, decision.completed,
+                decision.newly_completed, done - done_before),
+        _Writes(decision.counted_wall_seconds,
+                _refusal_detail(decision.outcome, row, body, beat.seq),
+                progress, stored_state.session_values(row, result.session)))
 
 
 def _refusal(outcome: str, row: Row, frontier: float) -> AlurError | None:
@@ -251,7 +263,8 @@ def record_heartbeat(actor: User | Caller, session_id: int, body: Any) -> Heartb
         # The hot path checked the claim in SQL and loaded no user; only this rule needs one.
         blocked = attendance.attendance_error(db.session.get(User, row.user_id), now)
     video = row.kind == SessionKind.VIDEO
-    verdict = (_apply_video if video else _apply_reading)(row, body, now, blocked is not None)
+    answer, writes = (_judge_video if video else _judge_reading)(row, body, now,
+                                                                 blocked is not None)
 
     queries.write(
         dict(session_id=row.id, enrollment_id=row.enrollment_id, module_id=row.module_id,
@@ -260,29 +273,23 @@ def record_heartbeat(actor: User | Caller, session_id: int, body: Any) -> Heartb
              position=_finite(_field(body, "position")) if video else None,
              active=_active(body, row.kind),
              rate=_finite(_field(body, "rate")) if video else None,
-             outcome=verdict.outcome, frontier=verdict.frontier,
-             credited_seconds=max(verdict.credited, 0.0), wall_seconds=verdict.wall,
-             detail=verdict.detail[:200]),
-        now, row.progress_id, verdict.progress, verdict.session)
+             outcome=answer.outcome, frontier=answer.frontier,
+             credited_seconds=answer.credited_seconds, wall_seconds=writes.wall,
+             detail=writes.detail[:200]),
+        now, row.progress_id, writes.progress, writes.session)
 
-    enrollment_status, next_module = row.enrollment_status, None
-    if verdict.newly_completed:
+    if answer.newly_completed:
         enrollment = db.session.get(Enrollment, row.enrollment_id)
         module = db.session.get(Module, row.module_id)
         learner = db.session.get(User, row.user_id)
         completion.mark_module_completed(enrollment, module, now, actor=learner)
-        next_module, enrollment_status = _next_module(enrollment, module), enrollment.status
-    error = blocked if blocked is not None else _refusal(verdict.outcome, row, verdict.frontier)
-    dwell = None
+        answer = replace(answer, next_module=_next_module(enrollment, module),
+                         enrollment_status=enrollment.status)
     if not video:
-        dwell = verdict.progress["wall_seconds"] if verdict.progress else (row.wall_seconds or 0.0)
-    return HeartbeatAnswer(
-        session_id=row.id, enrollment_id=row.enrollment_id,
-        enrollment_status=enrollment_status, outcome=verdict.outcome,
-        frontier=verdict.frontier, completed=verdict.completed,
-        newly_completed=verdict.newly_completed, target_seconds=row.target_seconds,
-        credited_seconds=max(verdict.credited, 0.0), dwell_seconds=dwell, error=error,
-        next_module=next_module)
+        answer = replace(answer, dwell_seconds=writes.progress["wall_seconds"] if writes.progress
+                         else (row.wall_seconds or 0.0))
+    return replace(answer, error=blocked if blocked is not None
+                   else _refusal(answer.outcome, row, answer.frontier))
 
 
 def _active(body: Any, kind: str) -> bool | None:
@@ -293,8 +300,8 @@ def _active(body: Any, kind: str) -> bool | None:
 def _next_module(enrollment: Enrollment, module: Module) -> NextModule | None:
     """The module after `module` and its status now (so the page can unlock it at once)."""
     db.session.expire(enrollment, ["progress"])
-    statuses = sequence.statuses(enrollment)
-    later = [m for m in enrollment.version.modules if m.position > module.position]
-    if not later:
+    following = progression.next_module(enrollment, module)
+    if following is None:
         return None
-    return NextModule(later[0].id, later[0].title, later[0].kind, statuses[later[0].id])
+    return NextModule(following.id, following.title, following.kind,
+                      progression.statuses(enrollment)[following.id])

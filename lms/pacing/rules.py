@@ -19,8 +19,6 @@ Plain-English statement of every rule and tolerance: docs/pacing-rules.md.
 from __future__ import annotations
 
 from lms.pacing.rules_attendance import (
-    DEFAULT_TIME_ZONE,
-    learner_zone,
     local_study_date,
     needs_attendance_check,
 )
@@ -58,7 +56,7 @@ from lms.pacing.rules_segments import (
     record_segment_delivery,
     segment_count,
 )
-from lms.pacing.rules_sequence import (
+from lms.learning.rules_progression import (
     ModuleRef,
     ModuleStatus,
     ProgressState,
@@ -71,12 +69,12 @@ from lms.pacing.rules_video import (
     Heartbeat,
     HeartbeatDecision,
     HeartbeatResult,
-    VideoProgress,
     apply_heartbeat,
     resume_position,
     skip_tolerance_seconds,
     video_complete,
 )
+from lms.pacing.rules_video_progress import VideoProgress
 
 __all__ = [
     # constants
@@ -92,7 +90,6 @@ __all__ = [
     "READING_WORDS_PER_MINUTE",
     "READING_MIN_DWELL_FLOOR_SECONDS",
     "MAX_SEGMENT_INDEX",
-    "DEFAULT_TIME_ZONE",
     # sessions and outcomes
     "HeartbeatOutcome",
     "PlaybackSession",
@@ -130,7 +127,6 @@ __all__ = [
     "reading_min_dwell_seconds",
     "apply_reading_heartbeat",
     # attendance
-    "learner_zone",
     "local_study_date",
     "needs_attendance_check",
 ]

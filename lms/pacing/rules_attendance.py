@@ -7,30 +7,18 @@ WITA (UTC+8) and WIT (UTC+9), so 23:30 in Jakarta is already tomorrow in Jayapur
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from lms.pacing.rules_common import require_aware
-
-#: Used when a learner has not chosen a zone: the programme's capital-city default (WIB).
-DEFAULT_TIME_ZONE: str = "Asia/Jakarta"
+from lms.localtime import local_date, require_aware
 
 
-def learner_zone(tz: str | None) -> ZoneInfo:
-    """The learner's zone; unknown names raise ValueError rather than silently using UTC."""
-    try:
-        return ZoneInfo(tz or DEFAULT_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone: {tz!r}") from exc
-
-
-def local_study_date(tz: str | None, now: datetime) -> date:
-    """The learner's calendar date at `now` (what the verification is recorded against)."""
-    require_aware(now, "now")
-    return now.astimezone(learner_zone(tz)).date()
+def local_study_date(tz: str, now: datetime) -> date:
+    """The learner's calendar date at `now` (what the verification is recorded against);
+    unknown zones raise ValueError."""
+    return local_date(now, tz)
 
 
 def needs_attendance_check(
-    last_verified_on: date | None, tz: str | None, now: datetime, required: bool
+    last_verified_on: date | None, tz: str, now: datetime, required: bool
 ) -> bool:
     """Whether study must wait for today's verification before any activity counts.
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from lms.learning.rules_deadlines import deadline_passed  # noqa: F401 (the pacing rules apply it)
+from lms.localtime import require_aware
+
 # --- Tolerances (the numbers a payer has to trust; docs/pacing-rules.md explains each) -------
 
 #: The player sends a heartbeat at least this often while playing, and also on play, pause,
@@ -69,6 +72,8 @@ class HeartbeatOutcome(StrEnum):
     INVALID_HEARTBEAT = "invalid_heartbeat"  # NaN, negative, absurd rate...: state unchanged
     SESSION_ENDED = "session_ended"  # the session was closed or replaced: state unchanged
     DEADLINE_PASSED = "deadline_passed"  # after the enrollment's finish-by: nothing credited
+    # Decided before the rules run: today's verification is missing where it is required.
+    ATTENDANCE_REQUIRED = "attendance_required"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,20 +101,6 @@ def open_session(now: datetime) -> PlaybackSession:
 def end_session(session: PlaybackSession) -> PlaybackSession:
     """The session closed: its later heartbeats are answered `session_ended` (HTTP 410)."""
     return replace(session, ended=True)
-
-
-def require_aware(value: datetime, name: str) -> None:
-    """Naive datetimes are a programming error: comparing them with UTC would shift by hours."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime")
-
-
-def deadline_passed(finish_by: datetime | None, now: datetime) -> bool:
-    """Rule 7: strictly after the finish-by instant, nothing is credited."""
-    if finish_by is None:
-        return False
-    require_aware(finish_by, "finish_by")
-    return now > finish_by
 
 
 def fresh_sequence(session: PlaybackSession, seq: int) -> bool:

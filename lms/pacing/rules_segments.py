@@ -11,12 +11,9 @@ import math
 import re
 from dataclasses import replace
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from lms.pacing.rules_common import LOOKAHEAD_SECONDS, SEGMENT_SECONDS
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from lms.pacing.rules_video import VideoProgress
+from lms.pacing.rules_video_progress import VideoProgress
 
 #: Highest segment index the codec accepts: 100,000 segments of 6 s is over 160 hours, far past
 #: any module; the cap keeps a corrupt or hostile stored value from exhausting memory.

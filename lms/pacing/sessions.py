@@ -20,12 +20,13 @@ from lms.clock import utcnow
 from lms.errors import NotFound
 from lms.extensions import db
 from lms.learning import completion
-from lms.learning.models import Enrollment, EnrollmentStatus, ModuleProgress
-from lms.media.models import AssetStatus, Caption, VideoAsset
-from lms.pacing import attendance, rules, state
-from lms.pacing.errors import DeadlinePassed, MediaNotReady, NotPlayable
+from lms.learning import deadlines
+from lms.learning.models import Enrollment, ModuleProgress
+from lms.media.models import Caption, VideoAsset
+from lms.media.services import playable_asset
+from lms.pacing import attendance, rules, stored_state
+from lms.pacing.errors import MediaNotReady, NotPlayable
 from lms.pacing.models import EndReason, PlaybackSession, SessionKind
-from lms.pacing.rules_common import deadline_passed
 
 
 @dataclass(frozen=True)
@@ -68,33 +69,17 @@ def owner_enrollment(user: User, module_id: int) -> tuple[Enrollment, Module]:
     return enrollment, module
 
 
-def ready_asset(module: Module) -> VideoAsset | None:
-    """The asset a video module plays: its newest ready one."""
-    return db.session.scalar(
-        select(VideoAsset).where(VideoAsset.module_id == module.id,
-                                 VideoAsset.status == AssetStatus.READY)
-        .order_by(VideoAsset.id.desc()).limit(1))
-
-
-def ensure_may_study(enrollment: Enrollment, now: datetime) -> None:
-    """Raises DeadlinePassed (403) after the enrollment's finish-by time or once it expired:
-    rule 7, nothing more is credited, so the player does not pretend otherwise."""
-    if enrollment.status == EnrollmentStatus.EXPIRED \
-            or deadline_passed(enrollment.finish_by, now):
-        raise DeadlinePassed()
-
-
 def _media_for(module: Module) -> tuple[VideoAsset | None, float, float, str]:
     """(asset, target seconds, segment seconds, kind) of a playable module."""
     if module.kind == ModuleKind.VIDEO:
-        asset = ready_asset(module)
+        asset = playable_asset(module)
         duration = (asset.duration_seconds or module.duration_seconds) if asset else None
         if asset is None or not duration or duration <= 0:
             raise MediaNotReady()
         return asset, float(duration), float(asset.segment_seconds or rules.SEGMENT_SECONDS), \
             SessionKind.VIDEO
     if module.kind == ModuleKind.READING:
-        return None, state.reading_target(module.body, module.min_dwell_seconds), \
+        return None, stored_state.reading_target(module.body, module.min_dwell_seconds), \
             rules.SEGMENT_SECONDS, SessionKind.READING
     raise NotPlayable()
 
@@ -120,7 +105,7 @@ def open_session(user: User, module_id: int, client: ClientInfo = ClientInfo()) 
     permissions.ensure_module_available(enrollment, module)
     asset, target, segment_seconds, kind = _media_for(module)
     now = utcnow()
-    ensure_may_study(enrollment, now)
+    deadlines.ensure_before_deadline(enrollment, now)
     attendance.ensure_attended(user, now)
 
     # Serialise openings per learner (PostgreSQL; SQLite's writers already queue): two tabs
@@ -139,7 +124,7 @@ def open_session(user: User, module_id: int, client: ClientInfo = ClientInfo()) 
     db.session.flush()
 
     if kind == SessionKind.VIDEO:
-        video = state.video_state(progress)
+        video = stored_state.video_state(progress)
         resume_at, frontier = rules.resume_position(video, target), video.frontier
     else:
         resume_at, frontier = 0.0, progress.frontier_seconds or 0.0

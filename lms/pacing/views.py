@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.clock import utcnow
-from lms.extensions import db
 from lms.http import safe_next
-from lms.pacing import attendance, panels
+from lms.pacing import attendance, presenters
 
 bp = Blueprint("pacing", __name__)
 
 
 @bp.app_template_global()
-def pacing_panel(enrollment, module) -> panels.PacingPanel:
-    return panels.panel_for(enrollment, module)
+def pacing_panel(enrollment, module) -> presenters.PacingPanel:
+    return presenters.panel_for(enrollment, module)
 
 
 @bp.get("/attendance/verify", endpoint="attendance")

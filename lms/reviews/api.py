@@ -6,9 +6,8 @@ from datetime import timezone
 from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
-from lms.api.body import json_object
+from lms.api.json_body import json_object
 from lms.api.openapi import ERROR, register_paths
-from lms.extensions import db
 from lms.learning import services as learning
 from lms.reviews import services
 from lms.reviews.models import Rating

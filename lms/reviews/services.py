@@ -12,12 +12,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms import permissions
-from lms.accounts.models import Role, User
+from lms.accounts.models import User
 from lms.catalog.models import Course
-from lms.certificates.once import insert_unless_taken
-from lms.errors import Conflict, Invalid, NotFound
+from lms.unique_insert import insert_unless_taken
+from lms.errors import Invalid
 from lms.extensions import db
 from lms.learning.models import Enrollment, EnrollmentStatus
+from lms.permissions import reviews as review_permissions
+from lms.reviews.errors import AlreadyRated, RatingNotFound, RatingNotOpen
 from lms.reviews.models import MAX_STARS, MIN_STARS, Rating
 
 MIN_REVIEW = 10
@@ -25,21 +27,6 @@ MAX_REVIEW = 2000
 # Control characters (except tab and newline) and Unicode direction overrides, which can make
 # a review display differently from what was typed.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-
-
-class AlreadyRated(Conflict):
-    code = "already_rated"
-    default_message = _l("You have already rated this course.")
-
-
-class RatingNotOpen(Conflict):
-    code = "not_completed"
-    default_message = _l("You can rate the course once you have completed it.")
-
-
-class RatingNotFound(NotFound):
-    code = "rating_not_found"
-    default_message = _l("You have not rated this course yet.")
 
 
 @dataclass(frozen=True)
@@ -110,15 +97,10 @@ def rating_for(actor: User, enrollment: Enrollment) -> Rating:
     return rating
 
 
-def ensure_may_read_ratings(actor: User | None) -> None:
-    """Raises Forbidden unless provider staff or an admin."""
-    permissions.ensure_role(actor, Role.PROVIDER, Role.ADMIN)
-
-
 def course_summaries(actor: User, page: int = 1, per_page: int = 20):
     """The courses whose ratings the actor may read (their provider's; all for admins), a
     page of them by title, and each one's number of ratings and average stars."""
-    ensure_may_read_ratings(actor)
+    review_permissions.ensure_may_read_ratings(actor)
     statement = select(Course).order_by(Course.title, Course.id)
     if not permissions.is_admin(actor):
         statement = statement.where(Course.provider_id == actor.provider_id)
@@ -137,7 +119,7 @@ def course_summaries(actor: User, page: int = 1, per_page: int = 20):
 def course_ratings(actor: User, course: Course, page: int = 1, per_page: int = 20):
     """One course's summary and its ratings, newest first. Raises Forbidden for learners and
     NotFound for staff of another provider (their courses' reviews are not theirs to read)."""
-    ensure_may_read_ratings(actor)
+    review_permissions.ensure_may_read_ratings(actor)
     permissions.ensure_may_manage_course(actor, course)
     count, average = db.session.execute(
         select(func.count(Rating.id), func.avg(Rating.stars)).where(Rating.course_id == course.id)

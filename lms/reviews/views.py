@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from lms.catalog import services as catalog
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import page_arg
 from lms.learning import services as learning
 from lms.reviews import services

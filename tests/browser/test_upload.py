@@ -3,7 +3,6 @@ processing (with percent) → ready with four renditions, without reloading and 
 terminal: a real queue consumer does the work. Then a learner's browser plays it via hls.js."""
 from __future__ import annotations
 
-import subprocess
 
 import boto3
 import pytest
@@ -11,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from lms.catalog.models import ModuleKind
 from lms.extensions import db, init_task_queue
+from lms.media.clips import make_clip
 from lms.media.models import AssetStatus, VideoAsset
 from tests import factories, factories_video
 from tests.browser.conftest import browser_login
@@ -26,12 +26,7 @@ def source_1080p(tmp_path_factory):
     """A 1080p, 60 s H.264/AAC mp4. Five frames a second keep it cheap to make and transcode;
     it is still a full-size, full-length source for the ladder."""
     path = tmp_path_factory.mktemp("upload") / "lecture-1080p.mp4"
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=5:duration=60",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=60",
-                    "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
-                    "-c:a", "aac", str(path)], check=True, capture_output=True, timeout=240)
-    return path
+    return make_clip(path, 60, width=1920, height=1080, fps=5)
 
 
 @pytest.fixture

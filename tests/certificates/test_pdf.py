@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 
 from lms.certificates import pdf, services
-from lms.certificates.rules import NumberMistyped
+from lms.certificates.errors import NumberMistyped
 from lms.extensions import db
+from lms.media.storage import current_storage
 from tests import factories
 from tests import factories_certificates as fc
 
@@ -118,7 +119,7 @@ def test_while_the_pdf_renders_the_holder_sees_it_is_being_prepared(app, client,
 
 def test_a_pdf_lost_from_storage_is_prepared_again_by_the_cli(app, client, auth, runner):
     certificate = fc.certificate()
-    services.storage().delete(certificate.pdf_key)
+    current_storage().delete(certificate.pdf_key)
     auth.login(certificate.holder.email)
     assert _download(client, certificate).status_code == 202
 

@@ -1,4 +1,4 @@
-"""The command line of CONTRACT.md."""
+"""The command line of the public interface (docs/http-api.md)."""
 from __future__ import annotations
 
 from lms.accounts.models import User

@@ -8,7 +8,6 @@ the wire exactly as they would against S3 or MinIO.
 from __future__ import annotations
 
 import socket
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from lms.media.clips import make_clip as ffmpeg_clip
 from lms.media.storage import LocalStorage, S3Storage, Storage
 
 S3_ACCESS_KEY = "testing"
@@ -103,18 +103,8 @@ def make_clip(tmp_path_factory: pytest.TempPathFactory) -> ClipMaker:
         if key in cache:
             return cache[key]
         out = folder / f"clip_{width}x{height}_{duration}s_{fps}fps_{int(audio)}{int(faststart)}.{container}"
-        args = ["ffmpeg", "-nostdin", "-v", "error", "-y",
-                "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}:duration={duration}"]
-        if audio:
-            args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={duration}"]
-        args += ["-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast"]
-        if audio:
-            args += ["-c:a", "aac"]
-        if faststart:
-            args += ["-movflags", "+faststart"]
-        args.append(str(out))
-        subprocess.run(args, check=True, capture_output=True, timeout=120)
-        cache[key] = out
+        cache[key] = ffmpeg_clip(out, duration, width=width, height=height, fps=fps,
+                                 audio=audio, faststart=faststart)
         return out
 
     return make

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.extensions import db
-from lms.pacing import heartbeats, rules, segments, sessions
+from lms.pacing import heartbeats, rules, segment_gate, sessions
 from lms.pacing.models import PacingEvidence, PlaybackSession
 from tests.concurrency import race
 from tests.pacing.conftest import evidence_of, progress_of
@@ -88,7 +88,7 @@ def test_segments_fetched_in_parallel_are_all_recorded_as_delivered(app, player,
     uid = world["learner"].id
     player.open()
     indexes = range(N)  # 0..5 start within the 30 s look-ahead of frontier 0
-    answers = race(app, [lambda i=i: segments.grant_segment(_as_learner(uid), player.sid,
+    answers = race(app, [lambda i=i: segment_gate.grant_segment(_as_learner(uid), player.sid,
                                                             "180p", i) for i in indexes])
     assert answers == ["ok"] * N
     progress = progress_of(world["enrollment"], world["video"])

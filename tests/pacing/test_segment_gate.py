@@ -7,6 +7,7 @@ import pytest
 from lms import permissions
 from lms.clock import utcnow
 from lms.extensions import db
+from lms.learning import progression
 from lms.pacing import rules
 from lms.pacing.models import PlaybackSession
 from tests import factories
@@ -137,7 +138,7 @@ def test_a_session_on_a_module_that_is_locked_gets_no_playlist(player, world):
                           asset_id=world["asset"].id, target_seconds=60, started_at=utcnow())
     db.session.add(row)
     db.session.commit()
-    assert permissions.sequence.blocking_module(world["enrollment"], world["video2"]) is not None
+    assert progression.blocking_module(world["enrollment"], world["video2"]) is not None
     response = player.client.get(f"/media/sessions/{row.id}/master.m3u8")
     assert response.status_code == 403
     assert response.get_json()["error"] == "module_locked"

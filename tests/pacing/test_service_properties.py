@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.pacing import heartbeats, rules, segments, sessions
+from lms.pacing import heartbeats, rules, segment_gate, sessions
 from lms.pacing.models import PlaybackSession
 from tests import factories
 from tests.pacing.conftest import progress_of
@@ -42,7 +42,7 @@ def test_stored_progress_keeps_the_pacing_invariants_for_any_client(world, clock
         if kind == "wait":
             clock.advance(action[1])
         elif kind == "fetch":
-            segments.grant_segment(learner, sid, "180p", min(action[1], 9))
+            segment_gate.grant_segment(learner, sid, "180p", min(action[1], 9))
         elif kind == "beat":
             _, position, playing, rate, jump = action
             seq += jump  # -1 replays, 0 repeats, more skips numbers

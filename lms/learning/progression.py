@@ -1,13 +1,14 @@
-"""The sequence gate applied to stored enrollments: which modules are open to a learner.
+"""Progression through a course: which modules are open to a learner, and what comes next.
 
-The rule itself is the pure function in `lms.pacing.rules`; this module feeds it the rows.
+The sequence gate (rule 1) is the pure function in `lms.learning.rules_progression`; this
+module feeds it an enrollment's rows. Pages, the API, pacing and assessments all ask here.
 """
 from __future__ import annotations
 
 from lms.catalog.models import Module
+from lms.learning import rules_progression as rules
 from lms.learning.models import Enrollment
-from lms.pacing import rules
-from lms.pacing.rules_sequence import ModuleStatus, ProgressState
+from lms.learning.rules_progression import ModuleStatus, ProgressState
 
 LOCKED = ModuleStatus.LOCKED.value
 AVAILABLE = ModuleStatus.AVAILABLE.value
@@ -24,7 +25,8 @@ def _gate_input(enrollment: Enrollment):
 
 def statuses(enrollment: Enrollment) -> dict[int, str]:
     """Each module's status (locked, available, in_progress, completed) for this learner."""
-    return {mid: status.value for mid, status in rules.module_statuses(*_gate_input(enrollment)).items()}
+    return {mid: status.value
+            for mid, status in rules.module_statuses(*_gate_input(enrollment)).items()}
 
 
 def blocking_module(enrollment: Enrollment, module: Module) -> Module | None:
@@ -36,4 +38,11 @@ def blocking_module(enrollment: Enrollment, module: Module) -> Module | None:
 
 
 def requirements_met(enrollment: Enrollment) -> bool:
+    """Every required module of the enrollment's version is complete."""
     return rules.course_requirements_met(*_gate_input(enrollment))
+
+
+def next_module(enrollment: Enrollment, module: Module) -> Module | None:
+    """The module after `module` in the enrollment's course version, if any."""
+    later = [m for m in enrollment.version.modules if m.position > module.position]
+    return later[0] if later else None

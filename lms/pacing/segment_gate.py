@@ -23,7 +23,7 @@ from lms.errors import AlurError
 from lms.extensions import db
 from lms.learning.models import Enrollment
 from lms.media.models import Caption, VideoAsset
-from lms.pacing import queries, rules, state
+from lms.pacing import queries, rules, stored_state
 from lms.pacing.errors import BeyondLookahead, MediaNotFound, SessionNotFound
 from lms.pacing.models import EvidenceKind, PlaybackSession, SegmentOutcome, SessionKind
 
@@ -119,7 +119,7 @@ def grant_segment(actor: User | Caller, session_id: int, rendition: str, index: 
             or not 0 <= index < rules.segment_count(duration, seconds):
         raise MediaNotFound()
     now = utcnow()
-    video = state.video_state(row)
+    video = stored_state.video_state(row)
     allowed = rules.may_serve_segment(video, index, seconds, duration)
     changed = None
     if allowed and deliver and index not in video.delivered:

@@ -13,6 +13,7 @@ from lms.assessments.models import (QuizAttempt, QuizRole, QuizSettings, SkillSu
 from lms.catalog.models import Module
 from lms.clock import utcnow
 from lms.extensions import db
+from lms.learning import progression
 from lms.learning.models import Enrollment
 
 
@@ -93,12 +94,6 @@ def review(attempt: QuizAttempt) -> list[ReviewQuestion]:
     return result
 
 
-def next_module(enrollment: Enrollment, module: Module) -> Module | None:
-    modules = enrollment.version.modules
-    index = next((i for i, m in enumerate(modules) if m.id == module.id), None)
-    return modules[index + 1] if index is not None and index + 1 < len(modules) else None
-
-
 @dataclass
 class QuizPanel:
     settings: QuizSettings | None
@@ -172,7 +167,7 @@ def attempt_view(user: User, attempt_id: int) -> AttemptView:
         rules.seconds_left(attempt.deadline_at, now) if running else None,
         rules.attempts_available(settings.role, allowed, facts),
         reveal, paper(attempt) if running else [], review(attempt) if reveal else [],
-        next_module(attempt.enrollment, attempt.module), allowed,
+        progression.next_module(attempt.enrollment, attempt.module), allowed,
         accommodations.extra_time_percent(attempt.enrollment))
 
 

@@ -2,17 +2,16 @@
 
 `/media/sessions/<id>/master.m3u8` and every URI inside it. Browsers send their session
 cookie, apps their bearer token. Bytes come from local storage (served here) or S3 (a redirect
-to a short-lived presigned URL); `lms.pacing.segments` decides what may be served.
+to a short-lived presigned URL); `lms.pacing.segment_gate` decides what may be served.
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, send_file
 from flask_login import current_user, login_required
 
-from lms.extensions import db
 from lms.media.storage import NotFound as StoredObjectMissing
-from lms.media.storage import Storage, guess_content_type, make_storage
-from lms.pacing import segments
+from lms.media.storage import current_storage, guess_content_type
+from lms.pacing import segment_gate
 from lms.pacing.errors import MediaNotFound
 from lms.security import request_caller
 from lms.transactions import delivers_evidence
@@ -23,12 +22,6 @@ PLAYLIST_MAX_AGE = 60
 STATIC_MAX_AGE = 3600
 
 
-def _storage() -> Storage:
-    """One storage client per app: building an S3 client per request costs milliseconds."""
-    store = current_app.extensions.get("alur.pacing.storage")
-    if store is None:
-        store = current_app.extensions["alur.pacing.storage"] = make_storage(current_app.config)
-    return store
 
 
 def _send(key: str, *, ranges: bool = True, max_age: int = STATIC_MAX_AGE):
@@ -37,7 +30,7 @@ def _send(key: str, *, ranges: bool = True, max_age: int = STATIC_MAX_AGE):
     `ranges=False` (segments) always answers the whole object: a 304 or a one-byte range
     would let a client "receive" a segment without its bytes.
     """
-    storage = _storage()
+    storage = current_storage()
     url = storage.presigned_get(key, expires=current_app.config["PACING_PRESIGN_SECONDS"])
     if url:
         response = redirect(url, 302)
@@ -64,13 +57,13 @@ def _send(key: str, *, ranges: bool = True, max_age: int = STATIC_MAX_AGE):
 @bp.get("/<int:session_id>/master.m3u8")
 @login_required
 def master(session_id: int):
-    return _send(segments.playlist_key(current_user, session_id), max_age=PLAYLIST_MAX_AGE)
+    return _send(segment_gate.playlist_key(current_user, session_id), max_age=PLAYLIST_MAX_AGE)
 
 
 @bp.get("/<int:session_id>/<rendition>/index.m3u8")
 @login_required
 def rendition_playlist(session_id: int, rendition: str):
-    return _send(segments.playlist_key(current_user, session_id, rendition),
+    return _send(segment_gate.playlist_key(current_user, session_id, rendition),
                  max_age=PLAYLIST_MAX_AGE)
 
 
@@ -78,7 +71,7 @@ def rendition_playlist(session_id: int, rendition: str):
 @delivers_evidence
 def segment(session_id: int, rendition: str, index: int):
     # No login_required: the caller's claim is checked in the query that locks the session.
-    grant = segments.grant_segment(request_caller(), session_id, rendition, index,
+    grant = segment_gate.grant_segment(request_caller(), session_id, rendition, index,
                                    deliver=request.method == "GET")
     # Open the bytes before committing, so a missing file records no delivery.
     response = _send(grant.key, ranges=False) if grant.key else None
@@ -91,10 +84,10 @@ def segment(session_id: int, rendition: str, index: int):
 @bp.get("/<int:session_id>/poster.jpg")
 @login_required
 def poster(session_id: int):
-    return _send(segments.poster_key(current_user, session_id))
+    return _send(segment_gate.poster_key(current_user, session_id))
 
 
 @bp.get("/<int:session_id>/captions/<language>.vtt")
 @login_required
 def caption(session_id: int, language: str):
-    return _send(segments.caption_key(current_user, session_id, language))
+    return _send(segment_gate.caption_key(current_user, session_id, language))

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from lms.catalog.models import Module, ModuleKind
 from lms.extensions import db
 from lms.learning.models import Enrollment, ModuleProgress
-from lms.pacing import rules, state
-from lms.pacing.sessions import ready_asset
+from lms.media.services import playable_asset
+from lms.pacing import rules, stored_state
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,11 @@ def panel_for(enrollment: Enrollment, module: Module) -> PacingPanel:
     frontier = progress.frontier_seconds if progress else 0.0
     completed = bool(progress and progress.completed_at)
     if module.kind == ModuleKind.READING:
-        target = state.reading_target(module.body, module.min_dwell_seconds)
+        target = stored_state.reading_target(module.body, module.min_dwell_seconds)
         return PacingPanel(kind=module.kind, ready=True, target_seconds=target,
                            frontier=frontier or 0.0, position=0.0, completed=completed,
                            dwell_seconds=progress.wall_seconds if progress else 0.0)
-    asset = ready_asset(module)
+    asset = playable_asset(module)
     duration = float((asset.duration_seconds if asset else None) or module.duration_seconds or 0)
     return PacingPanel(kind=module.kind, ready=asset is not None and duration > 0,
                        target_seconds=duration, frontier=frontier or 0.0,

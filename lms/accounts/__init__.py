@@ -1,0 +1,1 @@
+"""Accounts: users, roles, providers, sign-up and sign-in, API tokens."""

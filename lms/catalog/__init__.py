@@ -1,0 +1,1 @@
+"""The catalog: courses, their versions and modules, and the public listings."""

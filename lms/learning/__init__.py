@@ -1,0 +1,1 @@
+"""The learner's path: enrollments, redeem codes, progression through a course, completion."""
