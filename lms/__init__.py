@@ -14,6 +14,7 @@ from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
 from lms.media import storage as media_storage
 from lms.proxies import trust_proxies
+from lms.web import compression, headers, static_files
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -44,6 +45,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     transactions.init_app(app)
     listeners.register(app)
     register_error_handlers(app)
+    headers.init_app(app)
+    compression.init_app(app)
+    static_files.init_app(app)
     cli.register(app)
     return app
 

@@ -50,10 +50,16 @@ if [ ! -d node_modules ] || [ "$(cat node_modules/.alur.sha 2>/dev/null)" != "$l
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > node_modules/.alur.sha
 fi
-# The player loads hls.js as a static asset; it is copied at set-up, never committed.
+# The player loads hls.js as a static asset; it is copied at set-up, never committed. The
+# light build (no subtitles-in-stream, no DRM, no alternate audio) is all the player needs:
+# captions are separate WebVTT tracks.
 mkdir -p static/vendor
-cp node_modules/hls.js/dist/hls.min.js static/vendor/hls.min.js
+rm -f static/vendor/hls.min.js
+cp node_modules/hls.js/dist/hls.light.min.js static/vendor/hls.light.min.js
 # The studio's drag-and-drop module list.
 cp node_modules/sortablejs/Sortable.min.js static/vendor/Sortable.min.js
+
+# Fingerprinted, gzip- and brotli-compressed copies of static/ (served with immutable caching).
+.venv/bin/python -c "from lms.web.static_files import build; build()"
 
 .venv/bin/pybabel compile -d translations >/dev/null

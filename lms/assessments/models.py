@@ -207,3 +207,24 @@ class AttemptGrant(db.Model):
     enrollment: Mapped[Enrollment] = relationship()
     module: Mapped[Module] = relationship()
     granted_by: Mapped[User] = relationship()
+
+
+class TimeAccommodation(db.Model):
+    """Extra time on every timed quiz of one enrollment (e.g. 150 = 1.5× the time limit), given
+    by provider staff or an admin with a reason (a disability, a slow device). The latest row
+    is the one in force; earlier rows stay, so every change is accountable."""
+
+    __tablename__ = "time_accommodations"
+    __table_args__ = (CheckConstraint("reason <> ''", name="reason_not_empty"),
+                      CheckConstraint("percent BETWEEN 100 AND 300", name="percent_in_range"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    percent: Mapped[int] = mapped_column()  # of the quiz's time limit; 100 withdraws it
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(String(500))
+
+    enrollment: Mapped[Enrollment] = relationship()
+    granted_by: Mapped[User] = relationship()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from lms.accounts.models import User
-from lms.assessments import files, quizzes, rules, skills
+from lms.assessments import accommodations, files, quizzes, rules, skills
 from lms.assessments.models import (QuizAttempt, QuizRole, QuizSettings, SkillSubmission,
                                     SkillTask, SubmissionStatus)
 from lms.catalog.models import Module
@@ -104,6 +104,13 @@ class QuizPanel:
     done: bool = False
     expired: set[int] = field(default_factory=set)
     allowed: int = 0  # the quiz's attempts plus any granted to this learner
+    extra_time_percent: int = accommodations.NO_EXTRA_TIME
+
+    @property
+    def time_limit_seconds(self) -> int | None:
+        """The time limit this learner gets, extra time included."""
+        limit = self.settings.time_limit_seconds if self.settings else None
+        return accommodations.accommodated_limit(limit, self.extra_time_percent)
 
 
 def quiz_panel(enrollment: Enrollment, module: Module) -> QuizPanel:
@@ -121,7 +128,8 @@ def quiz_panel(enrollment: Enrollment, module: Module) -> QuizPanel:
         rules.seconds_left(running.deadline_at, now) if running else None,
         rules.attempts_available(settings.role, allowed, facts),
         rules.is_done(settings.role, facts),
-        {a.id for a, f in zip(attempts, facts) if f.expired}, allowed)
+        {a.id for a, f in zip(attempts, facts) if f.expired}, allowed,
+        accommodations.extra_time_percent(enrollment))
 
 
 @dataclass
@@ -137,6 +145,7 @@ class AttemptView:
     reviewed: list[ReviewQuestion]
     next_module: Module | None
     allowed: int = 0  # the quiz's attempts plus any granted to this learner
+    extra_time_percent: int = accommodations.NO_EXTRA_TIME
 
 
 def attempt_view(user: User, attempt_id: int) -> AttemptView:
@@ -158,7 +167,8 @@ def attempt_view(user: User, attempt_id: int) -> AttemptView:
         rules.seconds_left(attempt.deadline_at, now) if running else None,
         rules.attempts_available(settings.role, allowed, facts),
         reveal, paper(attempt) if running else [], review(attempt) if reveal else [],
-        progression.next_module(attempt.enrollment, attempt.module), allowed)
+        progression.next_module(attempt.enrollment, attempt.module), allowed,
+        accommodations.extra_time_percent(attempt.enrollment))
 
 
 @dataclass

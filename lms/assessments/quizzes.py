@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import permissions
 from lms.accounts.models import User
-from lms.assessments import events, rules
+from lms.assessments import accommodations, events, rules
 from lms.assessments.errors import AlreadySubmitted, AttemptExpired, AttemptNotFound, NotReady
 from lms.assessments.models import AttemptGrant, Question, QuizAttempt, QuizSettings
 from lms.catalog.models import Module, ModuleKind
@@ -110,7 +110,9 @@ def start_attempt(user: User, enrollment: Enrollment, module: Module) -> tuple[Q
     attempt = QuizAttempt(
         enrollment_id=enrollment.id, module_id=module.id, number=len(attempts) + 1,
         started_at=now, layout=rules.draw_layout(bank, settings.questions_per_attempt),
-        deadline_at=rules.deadline_for(now, settings.time_limit_seconds, enrollment.finish_by))
+        deadline_at=rules.deadline_for(now, accommodations.accommodated_limit(
+            settings.time_limit_seconds, accommodations.extra_time_percent(enrollment)),
+            enrollment.finish_by))
     attempt.question_count = len(attempt.layout)
     try:
         with db.session.begin_nested():

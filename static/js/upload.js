@@ -6,19 +6,15 @@
 
   var POLL_MS = 2000;
   var FINAL = { ready: true, failed: true };
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var csrfToken = meta ? meta.getAttribute("content") : "";
+  var A = window.Alur;
+  var csrfToken = A.csrfToken();
   var form = document.getElementById("video-upload");
   var list = document.getElementById("assets");
   var template = document.getElementById("asset-template");
   var live = document.querySelector(".upload-live");
   var polling = {};
 
-  function fill(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (whole, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
-    });
-  }
+  var fill = A.fill;
 
   function announce(text) {
     if (live) { live.textContent = text; }
@@ -110,18 +106,15 @@
     return fallback;
   }
 
+  /* The API's JSON answer, or a thrown message in the staff's language. */
   function postJson(url, body) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json",
-                 "X-CSRFToken": csrfToken },
-      body: JSON.stringify(body || {})
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        if (!response.ok) { throw errorMessage(text, form.getAttribute("data-msg-failed")); }
-        return JSON.parse(text);
-      });
-    }, function () { throw form.getAttribute("data-msg-network"); });
+    return A.post(url, body || {}).then(function (result) {
+      if (result.status === 0) { throw form.getAttribute("data-msg-network"); }
+      if (result.status < 200 || result.status >= 300) {
+        throw (result.data && result.data.message) || form.getAttribute("data-msg-failed");
+      }
+      return result.data;
+    });
   }
 
   function send(url, data, withCredentials, onSent) {

@@ -13,7 +13,8 @@ Fixtures (see the README's testing section for examples):
   `tests/browser/artifacts/<module>__<test>.png` and a log of the page's console errors.
 - `page_errors` — uncaught JavaScript errors and console errors of `page`, as strings.
 - `new_page(**context_options)` — more pages, each in its own context (another device or
-  learner); options as for Playwright's `browser.new_context`.
+  learner); options as for Playwright's `browser.new_context`. Pages bypass the app's
+  Content-Security-Policy (`bypass_csp=False` keeps it, as tests/browser/test_pages.py does).
 - `browser_locale`, `browser_viewport` — override per test with
   `@pytest.mark.parametrize("browser_locale", ["id-ID"])` or per module with a fixture.
 - `browser_login(page, live_server, email, password)` — signs in through the form.
@@ -195,8 +196,11 @@ def new_page(browser: Browser, live_server, browser_locale, browser_viewport):
     contexts: list[BrowserContext] = []
 
     def open_page(**context_options) -> Page:
+        # Playwright's wait_for_function evaluates its predicate with eval(), which the app's
+        # Content-Security-Policy forbids; tests/browser/test_pages.py loads every page kind
+        # with the policy in force (bypass_csp=False) and checks that nothing is refused.
         options = {"viewport": browser_viewport, "locale": browser_locale,
-                   "base_url": live_server.url, **context_options}
+                   "base_url": live_server.url, "bypass_csp": True, **context_options}
         context = browser.new_context(**options)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)

@@ -79,7 +79,7 @@ def test_a_refused_code_is_explained_next_to_the_field_in_the_chosen_language(
         # Also from the page a refused POST left behind: the switch must land on a page,
         # never on an error.
         with page.expect_navigation() as navigation:
-            page.locator(f"header .langs a[lang={code}]").click()
+            page.locator(f"header .langs button[lang={code}]").click()
         assert navigation.value.status == 200, page.url
         expect(page.locator("html")).to_have_attribute("lang", code)
 
@@ -132,7 +132,7 @@ def test_signing_out_is_a_csrf_protected_post_and_ends_the_session(page: Page, l
     assert page.goto("/dashboard").url.endswith("/dashboard")
 
     with page.expect_request(lambda r: r.url.endswith("/logout")) as sign_out:
-        page.locator("header form button[type=submit]").click()
+        page.locator("header form[action$=\"/logout\"] button[type=submit]").click()
     page.wait_for_load_state()
     assert sign_out.value.method == "POST"
     assert re.search(r"(^|&)csrf_token=[^&]+", sign_out.value.post_data or "")

@@ -1,0 +1,1 @@
+"""What every response carries, whatever the domain: security headers, compression, static files."""
