@@ -97,6 +97,14 @@ class Config:
     PACING_PRESIGN_SECONDS = _int("PACING_PRESIGN_SECONDS", 120)
 
     PAGE_SIZE = _int("PAGE_SIZE", 20)
+    # Programme connector: "builtin" (Alur's own codes) or "prakerja" (Kartu Prakerja's API).
+    PROGRAMME_CONNECTOR = os.environ.get("PROGRAMME_CONNECTOR", "builtin")
+    PRAKERJA_BASE_URL = os.environ.get("PRAKERJA_BASE_URL", "")
+    PRAKERJA_CLIENT_CODE = os.environ.get("PRAKERJA_CLIENT_CODE", "")
+    PRAKERJA_SIGN_KEY = os.environ.get("PRAKERJA_SIGN_KEY", "")
+    PRAKERJA_TIMEOUT_SECONDS = _int("PRAKERJA_TIMEOUT_SECONDS", 5)
+    PRAKERJA_STATE_SECONDS = _int("PRAKERJA_STATE_SECONDS", 900)
+    PRAKERJA_FILE_LINK_SECONDS = _int("PRAKERJA_FILE_LINK_SECONDS", 7 * 24 * 3600)
     # Certificates: public origin for QR codes/credentials, and the Ed25519 signing keys.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     PROGRAMME_NAME = os.environ.get("PROGRAMME_NAME", "Alur")
@@ -134,6 +142,18 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 16 characters in production"
             )
+        if os.environ.get("PROGRAMME_CONNECTOR", "builtin") not in ("builtin", "prakerja"):
+            raise RuntimeError("PROGRAMME_CONNECTOR must be builtin or prakerja")
+        if os.environ.get("PROGRAMME_CONNECTOR") == "prakerja":
+            missing = [name for name in ("PRAKERJA_BASE_URL", "PRAKERJA_CLIENT_CODE",
+                                         "PRAKERJA_SIGN_KEY", "PUBLIC_BASE_URL")
+                       if not os.environ.get(name)]
+            if missing:
+                raise RuntimeError("PROGRAMME_CONNECTOR=prakerja needs " + ", ".join(missing))
+            if not os.environ["PRAKERJA_BASE_URL"].startswith("https://") \
+                    or not os.environ["PUBLIC_BASE_URL"].startswith("https://"):
+                raise RuntimeError("PRAKERJA_BASE_URL and PUBLIC_BASE_URL must be https:// "
+                                   "in production")
 
 
 CONFIGS = {

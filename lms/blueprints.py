@@ -15,9 +15,10 @@ from lms.learning.views import bp as learning_bp
 from lms.media.views import bp as media_bp
 from lms.pacing.media_views import bp as media_gate_bp
 from lms.pacing.views import bp as pacing_bp
+from lms.programme.views import bp as programme_bp
 from lms.reviews.views import bp as reviews_bp
 
 BLUEPRINTS = (accounts_bp, learning_bp, admin_bp, api_bp,
               certificates_bp, certificates_admin_bp, reviews_bp, assessments_bp, grading_bp,
               attempt_grants_bp,
-              authoring_bp, pacing_bp, media_gate_bp, catalog_bp, media_bp)
+              authoring_bp, pacing_bp, media_gate_bp, catalog_bp, media_bp, programme_bp)

@@ -21,6 +21,10 @@ from lms.certificates import tasks as certificate_tasks
 from lms.learning import completion
 from lms.media import services as media_services
 from lms.media import tasks as media_tasks
+from lms.assessments import events as assessment_events
+from lms.programme import outbound as programme_outbound
+from lms.programme import reports as programme_reports
+from lms.programme import tasks as programme_tasks
 
 SESSION_EVENTS = (
     ("after_commit", media_services.settle_objects_after_commit),
@@ -28,6 +32,8 @@ SESSION_EVENTS = (
     ("after_commit", media_tasks.queue_pending_transcodes),
     ("after_commit", certificate_tasks.queue_pending_renders),
     ("after_rollback", certificate_tasks.forget_pending_renders),
+    ("after_commit", programme_tasks.queue_delivery_after_commit),
+    ("after_rollback", programme_outbound.forget_delivery),
 )
 ENGINE_EVENTS = (
     ("connect", db_types.sqlite_pragmas),
@@ -53,3 +59,6 @@ def register(app: Flask) -> None:
         _listen(Session, name, receiver)
     signals.course_completed.connect(certificate_services.issue_on_completion)
     completion.require(assessments_passed)
+    assessment_events.quiz_graded.connect(programme_reports.report_quiz_graded)
+    assessment_events.skill_submitted.connect(programme_reports.report_skill_submitted)
+    assessment_events.skill_graded.connect(programme_reports.report_skill_graded)

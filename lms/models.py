@@ -6,3 +6,4 @@ from lms.catalog import models as catalog  # noqa: F401
 from lms.learning import models as learning  # noqa: F401
 from lms.media import models as media  # noqa: F401
 from lms.pacing import models as pacing  # noqa: F401
+from lms.programme import models as programme  # noqa: F401

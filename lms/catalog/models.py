@@ -44,6 +44,8 @@ class Course(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=CourseStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The programme's own code for this course (Kartu Prakerja answers it with every redeem).
+    programme_course_code: Mapped[str | None] = mapped_column(String(64), index=True)
 
     provider: Mapped[Provider] = relationship()
     versions: Mapped[list["CourseVersion"]] = relationship(
