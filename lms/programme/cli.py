@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from lms.cli_support import domain_command
 from lms.clock import utcnow
 from lms.programme import outbound
-from lms.programme.standin import create_standin_app
+from lms.programme.standin import UnderscoreHeadersHandler, create_standin_app
 
 programme_cli = AppGroup("programme", help="The programme connector (Kartu Prakerja).")
 
@@ -24,7 +24,7 @@ def standin(host: str, port: int, course_code: str):
     app = create_standin_app(config.get("PRAKERJA_CLIENT_CODE") or "standin-client",
                              config.get("PRAKERJA_SIGN_KEY") or "standin-sign-key", course_code)
     click.echo(f"Prakerja stand-in on http://{host}:{port} (course code {course_code})")
-    app.run(host=host, port=port, threaded=True)
+    app.run(host=host, port=port, threaded=True, request_handler=UnderscoreHeadersHandler)
 
 
 @programme_cli.command("deliver")

@@ -23,7 +23,7 @@ from html import escape
 
 import requests
 from flask import Flask, jsonify, redirect, request
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from lms.programme import connector as paths
 from lms.programme import signing
@@ -238,12 +238,29 @@ def create_standin_app(client_code: str, sign_key: str, course_code: str = "ALUR
     return app
 
 
+class UnderscoreHeadersHandler(WSGIRequestHandler):
+    """The programme's headers have underscores (`client_code`), which Werkzeug's server drops
+    by default (a proxy-spoofing guard); the stand-in must read them as the programme does."""
+
+    def make_environ(self):
+        environ = super().make_environ()
+        for key, value in self.headers.items():
+            if "_" in key:
+                environ["HTTP_" + key.upper().replace("-", "_")] = value
+        return environ
+
+    def log_request(self, code="-", size="-") -> None:
+        if str(code).startswith("5"):
+            super().log_request(code, size)
+
+
 class RunningStandin:
     """The stand-in served in a thread (tests): `.url`, `.state`, `.stop()`."""
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
         self.app = app
-        self.server = make_server(host, port, app, threaded=True)
+        self.server = make_server(host, port, app, threaded=True,
+                                  request_handler=UnderscoreHeadersHandler)
         self.url = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        name="prakerja-standin", daemon=True)
