@@ -58,35 +58,48 @@ def body_of(row: ProgrammeCall) -> dict:
     return body
 
 
-def deliver(row: ProgrammeCall, now: datetime) -> bool:
-    """Send one call; on failure note the error and when to try again."""
-    row.attempts += 1
+def send(kind: str, body: dict) -> str:
+    """Make one call; returns "" when the programme took it, else what went wrong."""
     try:
-        programme.current().post(PATHS[row.kind], body_of(row))
+        programme.current().post(PATHS[kind], body)
     except ProgrammeUnavailable as error:
-        row.last_error = error.reason or str(error.message)
-        row.next_attempt_at = next_attempt_at(now, row.attempts)
-        return False
-    row.status, row.delivered_at, row.last_error = CallStatus.DELIVERED, now, ""
-    return True
+        return error.reason or str(error.message)
+    return ""
+
+
+def record_attempt(row: ProgrammeCall, error: str, now: datetime) -> None:
+    row.attempts += 1
+    if error:
+        row.last_error, row.next_attempt_at = error[:2000], next_attempt_at(now, row.attempts)
+    else:
+        row.status, row.delivered_at, row.last_error = CallStatus.DELIVERED, now, ""
 
 
 def deliver_due(now: datetime) -> int:
-    """Deliver every call that is due, oldest first; a call that fails holds back the later
-    calls of its enrollment until it goes through. Returns how many were delivered."""
-    pending = db.session.scalars(
-        select(ProgrammeCall).where(ProgrammeCall.status == CallStatus.PENDING)
-        .order_by(ProgrammeCall.id).limit(MAX_BATCH)).all()
+    """The worker's job: deliver every call that is due, oldest first; a call that fails holds
+    back the later calls of its enrollment until it goes through. Returns how many went.
+
+    It commits after each call, and holds no transaction while the programme is asked: the
+    programme may fetch a skill-task file from Alur during the call, and on SQLite an open
+    write transaction here would make that fetch wait until the call timed out."""
+    due = [(row.id, row.kind, row.ordering_key, row.next_attempt_at <= now, body_of(row))
+           for row in db.session.scalars(
+               select(ProgrammeCall).where(ProgrammeCall.status == CallStatus.PENDING)
+               .order_by(ProgrammeCall.id).limit(MAX_BATCH))]
+    db.session.commit()
     blocked: set[str] = set()
     delivered = 0
-    for row in pending:
-        if row.ordering_key in blocked:
+    for call_id, kind, ordering_key, is_due, body in due:
+        if ordering_key in blocked or not is_due:
+            blocked.add(ordering_key)
             continue
-        if row.next_attempt_at > now or not deliver(row, now):
-            blocked.add(row.ordering_key)
-            continue
-        delivered += 1
-    db.session.flush()
+        error = send(kind, body)
+        record_attempt(db.session.get(ProgrammeCall, call_id), error, now)
+        db.session.commit()
+        if error:
+            blocked.add(ordering_key)
+        else:
+            delivered += 1
     return delivered
 
 
