@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.serving import run_simple
 
 from lms.cli_support import domain_command
 from lms.clock import utcnow
@@ -24,7 +25,8 @@ def standin(host: str, port: int, course_code: str):
     app = create_standin_app(config.get("PRAKERJA_CLIENT_CODE") or "standin-client",
                              config.get("PRAKERJA_SIGN_KEY") or "standin-sign-key", course_code)
     click.echo(f"Prakerja stand-in on http://{host}:{port} (course code {course_code})")
-    app.run(host=host, port=port, threaded=True, request_handler=UnderscoreHeadersHandler)
+    # Not app.run(): inside a `flask` command it refuses to block.
+    run_simple(host, port, app, threaded=True, request_handler=UnderscoreHeadersHandler)
 
 
 @programme_cli.command("deliver")
