@@ -17,15 +17,21 @@ COURSE_CODE = "ALUR-TEST-1"
 PDF = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 20 + b"%%EOF\n"
 
 
+# Generous for a loaded test machine (a slow answer is not what a test is about); the
+# stand-in's "timeout" fault hangs well past it, so a timeout is always a timeout.
+TIMEOUT_SECONDS = 2.0
+HANG_SECONDS = 3.5
+
+
 def start_standin() -> RunningStandin:
     return RunningStandin(create_standin_app(CLIENT_CODE, SIGN_KEY, COURSE_CODE,
-                                             hang_seconds=1.5))
+                                             hang_seconds=HANG_SECONDS))
 
 
 def prakerja_settings(standin: RunningStandin, public_base_url: str) -> dict:
     return {"PROGRAMME_CONNECTOR": "prakerja", "PRAKERJA_BASE_URL": standin.url,
             "PRAKERJA_CLIENT_CODE": CLIENT_CODE, "PRAKERJA_SIGN_KEY": SIGN_KEY,
-            "PRAKERJA_TIMEOUT_SECONDS": 0.5, "PUBLIC_BASE_URL": public_base_url}
+            "PRAKERJA_TIMEOUT_SECONDS": TIMEOUT_SECONDS, "PUBLIC_BASE_URL": public_base_url}
 
 
 def programme_course(provider=None, kinds=(Q, R, Q, A)):
