@@ -166,6 +166,15 @@ class Config:
     OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS") or 1)
     OUTBOX_SENDERS = _int("OUTBOX_SENDERS", 8)
     OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 60)
+
+    # Programme connector: "builtin" (Alur's own codes) or "prakerja" (Kartu Prakerja's API).
+    PROGRAMME_CONNECTOR = os.environ.get("PROGRAMME_CONNECTOR", "builtin")
+    PRAKERJA_BASE_URL = os.environ.get("PRAKERJA_BASE_URL", "")
+    PRAKERJA_CLIENT_CODE = os.environ.get("PRAKERJA_CLIENT_CODE", "")
+    PRAKERJA_SIGN_KEY = os.environ.get("PRAKERJA_SIGN_KEY", "")
+    PRAKERJA_TIMEOUT_SECONDS = _int("PRAKERJA_TIMEOUT_SECONDS", 5)
+    PRAKERJA_STATE_SECONDS = _int("PRAKERJA_STATE_SECONDS", 900)
+    PRAKERJA_FILE_LINK_SECONDS = _int("PRAKERJA_FILE_LINK_SECONDS", 7 * 24 * 3600)
     # Certificates: public origin for QR codes/credentials, and the Ed25519 signing keys.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Where `make run` serves: the origin of links mailed when PUBLIC_BASE_URL is not set.
@@ -206,6 +215,18 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 f"{problem}: production needs a random SECRET_KEY of at least "
                 f"{MIN_SECRET_KEY_LENGTH} characters (e.g. `openssl rand -hex 32`)")
+        if os.environ.get("PROGRAMME_CONNECTOR", "builtin") not in ("builtin", "prakerja"):
+            raise RuntimeError("PROGRAMME_CONNECTOR must be builtin or prakerja")
+        if os.environ.get("PROGRAMME_CONNECTOR") == "prakerja":
+            missing = [name for name in ("PRAKERJA_BASE_URL", "PRAKERJA_CLIENT_CODE",
+                                         "PRAKERJA_SIGN_KEY", "PUBLIC_BASE_URL")
+                       if not os.environ.get(name)]
+            if missing:
+                raise RuntimeError("PROGRAMME_CONNECTOR=prakerja needs " + ", ".join(missing))
+            if not os.environ["PRAKERJA_BASE_URL"].startswith("https://") \
+                    or not os.environ["PUBLIC_BASE_URL"].startswith("https://"):
+                raise RuntimeError("PRAKERJA_BASE_URL and PUBLIC_BASE_URL must be https:// "
+                                   "in production")
         if not os.environ.get("PUBLIC_BASE_URL"):
             log.warning("PUBLIC_BASE_URL is not set: mailed links point at %s",
                         Config.LOCAL_BASE_URL)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
@@ -122,7 +122,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AlurError)
     def handle_alur_error(error: AlurError):
         db.session.rollback()
-        return _render(error.status, error.code, str(error.message), error.extra)
+        response = current_app.make_response(
+            _render(error.status, error.code, str(error.message), error.extra))
+        # A refusal may say when to come back (Retry-After of a programme that is down).
+        response.headers.extend(getattr(error, "headers", {}))
+        return response
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):

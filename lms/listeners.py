@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 from lms import db_types, signals
+from lms.assessments import events as assessment_events
 from lms.assessments.requirements import assessments_passed
 from lms.certificates import services as certificate_services
 from lms.certificates import tasks as certificate_tasks
@@ -22,6 +23,9 @@ from lms.incentives import events as incentive_events
 from lms.learning import completion
 from lms.media import services as media_services
 from lms.media import tasks as media_tasks
+from lms.programme import outbound as programme_outbound
+from lms.programme import reports as programme_reports
+from lms.programme import tasks as programme_tasks
 from lms.verification import services as verification_services
 from lms.verification import tasks as verification_tasks
 
@@ -33,6 +37,8 @@ SESSION_EVENTS = (
     ("after_rollback", certificate_tasks.forget_pending_renders),
     ("after_commit", verification_tasks.queue_pending_checks),
     ("after_rollback", verification_tasks.forget_pending_checks),
+    ("after_commit", programme_tasks.queue_delivery_after_commit),
+    ("after_rollback", programme_outbound.forget_delivery),
 )
 ENGINE_EVENTS = (
     ("connect", db_types.sqlite_pragmas),
@@ -61,3 +67,6 @@ def register(app: Flask) -> None:
     signals.completion_verified.connect(certificate_services.issue_on_verification)
     completion.require(assessments_passed)
     incentive_events.connect()
+    assessment_events.quiz_graded.connect(programme_reports.report_quiz_graded)
+    assessment_events.skill_submitted.connect(programme_reports.report_skill_submitted)
+    assessment_events.skill_graded.connect(programme_reports.report_skill_graded)

@@ -10,5 +10,6 @@ from lms.media import models as media  # noqa: F401
 from lms.outbox import models as outbox  # noqa: F401
 from lms.pacing import models as pacing  # noqa: F401
 from lms.preferences import models as preferences  # noqa: F401
+from lms.programme import models as programme  # noqa: F401
 from lms.reviews import models as reviews  # noqa: F401
 from lms.verification import models as verification  # noqa: F401

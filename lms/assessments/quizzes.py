@@ -24,6 +24,7 @@ from lms.extensions import db
 from lms.learning import completion
 from lms.learning import deadlines
 from lms.learning.models import Enrollment
+from lms.pacing import attendance
 
 
 def owner_enrollment(user: User, module_id: int) -> tuple[Enrollment, Module]:
@@ -98,6 +99,7 @@ def start_attempt(user: User, enrollment: Enrollment, module: Module) -> tuple[Q
     settings = ready_settings(module)
     now = utcnow()
     deadlines.ensure_before_deadline(enrollment, now)
+    attendance.ensure_attended(user, now)
     attempts = attempts_of(enrollment, module)
     running = next((a for a, f in zip(attempts, facts(attempts, now))
                     if not f.submitted and not f.expired), None)

@@ -25,6 +25,7 @@ from lms.extensions import db
 from lms.learning import completion
 from lms.learning import deadlines
 from lms.learning.models import Enrollment
+from lms.pacing import attendance
 from lms.media.storage import UploadTooLarge, current_storage
 from lms.permissions import assessments as assessment_permissions
 
@@ -100,6 +101,7 @@ def submit(user: User, enrollment: Enrollment, module: Module, *, url: str | Non
     task = ready_task(module)
     now = utcnow()
     deadlines.ensure_before_deadline(enrollment, now)
+    attendance.ensure_attended(user, now)
     previous = history(enrollment, module)
     ensure_may_submit(previous[0] if previous else None)
     if (url is None) == (upload is None):

@@ -60,7 +60,7 @@ class Course(db.Model):
     # Each enrollment's finish-by is its redeem time plus this many days (None: no deadline).
     finish_within_days: Mapped[int | None] = mapped_column()
     # The programme's code for this course: redeem-code answers name it.
-    programme_course_code: Mapped[str | None] = mapped_column(String(64))
+    programme_course_code: Mapped[str | None] = mapped_column(String(64), index=True)
     cover_key: Mapped[str | None] = mapped_column(String(500))  # media storage key
 
     provider: Mapped[Provider] = relationship()

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms import permissions
 from lms.accounts.models import User
@@ -18,6 +19,8 @@ from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.learning.models import CodeState, Enrollment, ModuleProgress, RedeemCode
 from lms.learning import progression
+from lms.programme import connector as programme
+from lms.programme import enrollments as programme_enrollments
 
 # No 0/O or 1/I/L: codes are read off phones and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -63,6 +66,10 @@ def redeem_code(user: User, raw_code: str, course_slug: str | None = None) -> En
     if not code_text or len(code_text) > MAX_CODE_INPUT:
         raise Invalid(_l("Enter the redeem code you received."), code="invalid_code")
     code = db.session.scalar(select(RedeemCode).where(RedeemCode.code == code_text))
+    connector = programme.current()
+    answer = None
+    if connector.checks_codes:
+        code, answer = _checked_by_programme(connector, raw_code, code_text, code)
     if code is None:
         raise _redeem_failure("code_not_found")
     if course_slug:
@@ -100,9 +107,37 @@ def redeem_code(user: User, raw_code: str, course_slug: str | None = None) -> En
                             enrolled_at=now, finish_by=finish_by_for(course, now))
     db.session.add(enrollment)
     db.session.flush()
+    if answer is not None:
+        programme_enrollments.record(enrollment, answer)
     audit.record(user, "enrollment.created", "enrollment", enrollment.id, code=code.code,
                  course=course.slug)
     return enrollment
+
+
+def _checked_by_programme(connector: programme.ProgrammeConnector, raw_code: str, code_text: str,
+                          known: RedeemCode | None
+                          ) -> tuple[RedeemCode | None, programme.ProgrammeCode]:
+    """Ask the programme about a code first (raises ProgrammeUnavailable, 503, when it does
+    not answer; nothing is written before it has). A code it accepts becomes a local row of
+    the course with its programme course code, so the single-use claim below applies."""
+    answer = connector.check_code(re.sub(r"\s", "", raw_code).upper())
+    if answer.refusal:
+        raise _redeem_failure(answer.refusal)
+    if known is not None:
+        return known, answer
+    course = db.session.scalar(select(Course).where(
+        Course.programme_course_code == answer.course_code)) if answer.course_code else None
+    if course is None:
+        raise _redeem_failure("code_other_provider")
+    code = RedeemCode(code=code_text, course=course, provider_id=course.provider_id,
+                      training_type=TrainingType.SELF_PACED)
+    try:
+        with db.session.begin_nested():
+            db.session.add(code)
+    except IntegrityError:
+        # The same code redeemed twice at once: the other row stands, and one claim wins.
+        code = db.session.scalar(select(RedeemCode).where(RedeemCode.code == code_text))
+    return code, answer
 
 
 def generate_codes(actor: User | None, course: Course, count: int,

@@ -1,15 +1,16 @@
-"""Daily attendance (rule 8): where the programme requires it (`ATTENDANCE_REQUIRED`), the first
-study activity of each of the learner's calendar days waits for a passed verification.
+"""Daily attendance (rule 8): where the programme requires it (`ATTENDANCE_REQUIRED` with the
+builtin connector, always with Kartu Prakerja), the first study activity of each of the
+learner's calendar days waits for a passed verification.
 
-The programme's own verification (a face check on its site, with a redirect back) comes with
-the programme connector; until then `record_verification` is the recorder it will call, and
-the stub page in `lms.pacing.views` calls it for the learner.
+With the builtin connector the learner confirms on the self-check page in `lms.pacing.views`;
+with Kartu Prakerja the programme's face check does (`lms.programme.verification`), and both
+end in `record_verification`.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, has_request_context, url_for
+from flask import has_request_context, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,12 +19,13 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.i18n import learner_timezone
 from lms.pacing import rules
-from lms.pacing.errors import AttendanceRequired
+from lms.pacing.errors import AttendanceRequired, SelfVerificationClosed
 from lms.pacing.models import AttendanceVerification
+from lms.programme import connector as programme
 
 
 def required() -> bool:
-    return bool(current_app.config.get("ATTENDANCE_REQUIRED"))
+    return programme.current().attendance_required()
 
 
 def last_verified_on(user: User) -> date | None:
@@ -39,9 +41,11 @@ def needs_verification(user: User, now: datetime) -> bool:
 
 
 def verify_url(next_path: str | None = None) -> str:
+    endpoint = "pacing.attendance" if programme.current().allows_self_verification \
+        else "programme.verify"
     if not has_request_context():
-        return "/attendance/verify"
-    return url_for("pacing.attendance", next=next_path or None)
+        return "/attendance/verify" if endpoint == "pacing.attendance" else "/programme/verify"
+    return url_for(endpoint, next=next_path or None)
 
 
 def ensure_attended(user: User, now: datetime, next_path: str | None = None) -> None:
@@ -57,6 +61,14 @@ def attendance_error(user: User, now: datetime) -> AttendanceRequired | None:
     if needs_verification(user, now):
         return AttendanceRequired(verify_url=verify_url())
     return None
+
+
+def record_own_verification(learner: User, now: datetime) -> AttendanceVerification:
+    """The self-check button of the builtin connector. Raises SelfVerificationClosed (404)
+    where the programme verifies faces itself."""
+    if not programme.current().allows_self_verification:
+        raise SelfVerificationClosed()
+    return record_verification(learner, learner, now)
 
 
 def record_verification(actor: User, learner: User, now: datetime, source: str = "stub",

@@ -40,6 +40,12 @@ class AttendanceRequired(Forbidden):
     default_message = _l("Verify your attendance for today before you continue studying.")
 
 
+class SelfVerificationClosed(NotFound):
+    code = "self_verification_closed"
+    default_message = _l("Attendance is verified by the programme's face check. Start it from "
+                         "your course.")
+
+
 class BeyondLookahead(Forbidden):
     code = "beyond_lookahead"
     default_message = _l("This part of the video is not available yet: watch up to it first.")
@@ -62,6 +68,7 @@ class MediaNotFound(NotFound):
 
 __all__ = [
     "AlurError", "SessionNotFound", "NotYourSession", "SessionEnded", "AheadOfFrontier",
-    "InvalidHeartbeat", "DeadlinePassed", "AttendanceRequired", "BeyondLookahead",
+    "InvalidHeartbeat", "DeadlinePassed", "AttendanceRequired", "SelfVerificationClosed",
+    "BeyondLookahead",
     "NotPlayable", "MediaNotReady", "MediaNotFound",
 ]
