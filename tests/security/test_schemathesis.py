@@ -17,6 +17,7 @@ from lms.accounts.models import Role
 from tests import factories
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = 20261201
 MAX_EXAMPLES = 10
 ROLES = ("learner", "provider", "admin", "payer")
@@ -36,7 +37,7 @@ def _tokens() -> dict[str, str]:
 
 
 def _command(url: str, token: str) -> list[str]:
-    return [SCHEMATHESIS, "run", f"{url}/api/openapi.json", "--header", f"Authorization:{token}",
+    return [SCHEMATHESIS, "--config-file", str(CONFIG), "run", f"{url}/api/openapi.json", "--header", f"Authorization:{token}",
             "--seed", str(SEED), "--max-examples", str(MAX_EXAMPLES),
             "--generation-database", "none", "--workers", "1", "--no-color",
             "--output-truncate", "true"]
