@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.api.json_body import json_object, text_field
-from lms.api.openapi import INT, STR, _json, _obj, op, register_paths
+from lms.api.openapi import INT, STR, _json, _obj, op, record, register_paths, text
 from lms.assessments import skills
 from lms.assessments.models import SubmissionStatus
 from lms.catalog import packages, review, services
@@ -74,8 +74,8 @@ PROBLEMS = {"type": "array", "items": _obj(path=STR, code=STR, message=STR)}
 register_paths({
     "/api/v1/course-packages": {"post": {**op(
         "Import a course package (alur-course/1) as a new draft of the caller's provider",
-        {201: {"description": "created", **_json(_obj(course_id=INT, slug=STR, status=STR))},
-         401: "unauthorized", 403: "staff_only", 413: "too_large",
+        {201: {"description": "created", **_json(record(course_id=INT, slug=STR, status=STR))},
+         400: "bad_request", 401: "unauthorized", 403: "staff_only", 413: "too_large",
          422: "invalid_package (with problems: [{path, message}])"}),
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _obj(
             package={"type": "string", "format": "binary"})}}}}},
@@ -87,23 +87,31 @@ register_paths({
          422: "invalid_field"}, params=("course_id",))}},
     "/api/v1/courses/{course_id}/review-requests": {"post": op(
         "Submit the course's draft for the programme's review (runs the checklist)",
-        {201: {"description": "in review", **_json(_obj(status=STR))},
+        {201: {"description": "in review", **_json(record(status=STR))},
          401: "unauthorized", 403: "staff_only", 404: "course_not_found",
          409: "already_in_review | nothing_to_submit",
          422: {"description": "course_incomplete", **_json(_obj(
              error=STR, message=STR, problems=PROBLEMS))}}, params=("course_id",))},
     "/api/v1/courses/{course_id}/decision": {"post": op(
         "Approve (publish) or return the version in review (admins)",
-        {200: {"description": "decided", **_json(_obj(status=STR, version=INT))},
+        {200: {"description": "decided", **_json(record(status=STR, version=INT))},
          400: "malformed_json", 401: "unauthorized", 403: "admin_only",
          404: "course_not_found", 409: "not_in_review",
          422: "invalid_decision | missing_field"},
-        body=_obj(decision=STR, notes=STR), params=("course_id",))},
+        body={"oneOf": [
+            {**_obj(decision={"type": "string", "enum": ["approve"]},
+                    notes={"type": "string", "maxLength": 5000}), "required": ["decision"]},
+            {**_obj(decision={"type": "string", "enum": ["return"]}, notes=text(5000)),
+             "required": ["decision", "notes"]}]},
+        params=("course_id",))},
     "/api/v1/submissions/{submission_id}/grade": {"post": op(
         "Grade a skill-task submission with written feedback (staff of the course's provider)",
-        {200: {"description": "graded", **_json(_obj(submission_id=INT, status=STR))},
+        {200: {"description": "graded", **_json(record(submission_id=INT, status=STR))},
          400: "malformed_json", 401: "unauthorized", 403: "forbidden",
          404: "submission_not_found", 409: "already_graded",
          422: "invalid_decision | missing_field"},
-        body=_obj(decision=STR, feedback=STR), params=("submission_id",))},
+        body={**_obj(decision={"type": "string", "enum": ["pass", "revise"]},
+                     feedback=text(5000)),
+              "required": ["decision", "feedback"]},
+        params=("submission_id",))},
 })

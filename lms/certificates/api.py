@@ -153,6 +153,8 @@ register_paths({
                                "401": _error("unauthorized"),
                                "403": _error("admin_only"),
                                "404": _error("certificate_not_found | number_mistyped"),
+                               "413": _error("too_large (the body is larger than this call "
+                                             "takes)"),
                                "422": _error("invalid (reason missing)")}},
     },
 })

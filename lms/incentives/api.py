@@ -43,10 +43,11 @@ ITEM = {"type": "object", "properties": {
     "reason": {"type": ["string", "null"]}, "recovery_required": {"type": "boolean"},
     "payer_reference": {"type": ["string", "null"]},
     "changed_at": {"type": "string", "format": "date-time"}}}
+ITEM["required"] = list(ITEM["properties"])
 
 _list = op("Eligibility items in change order (payer or admin token)",
            {200: {"description": "a page of items", "content": {"application/json": {
-               "schema": {"type": "object", "properties": {
+               "schema": {"type": "object", "required": ["items", "next_cursor"], "properties": {
                    "items": {"type": "array", "items": ITEM},
                    "next_cursor": {"type": ["string", "null"]},
                    "resume_cursor": {"type": ["string", "null"]}}}}}},

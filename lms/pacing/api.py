@@ -6,7 +6,7 @@ import re
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user, login_required
 
-from lms.api.openapi import (BOOL, INT, NUM, STR, _json, _obj, nullable, op, record,
+from lms.api.openapi import (BODY_ERRORS, BOOL, INT, NUM, STR, _json, _obj, nullable, op, record,
                              register_paths)
 from lms.pacing import heartbeats, rules, sessions
 from lms.pacing.models import SessionKind
@@ -132,7 +132,7 @@ register_paths({
          401: "unauthorized",
          403: "module_locked | deadline_passed | attendance_required (with verify_url)",
          404: "module_not_found | enrollment_not_found",
-         409: "not_playable | media_not_ready"},
+         409: "not_playable | media_not_ready", **BODY_ERRORS},
         params=("module_id",))}},
     "/api/v1/sessions/{session_id}/heartbeats": {"post": op(
         "Report playback (every 10 s while playing, and on play, pause, seek and end) or "

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from lms.api.json_body import json_object
-from lms.api.openapi import INT, NUM, STR, _json, _obj, op, register_paths
+from lms.api.openapi import INT, NUM, STR, _json, _obj, op, record, register_paths
 from lms.permissions import verification as review_permissions
 from lms.verification import presenters, services
 
@@ -43,11 +43,11 @@ def decide(completion_id: int):
 
 
 _FLAG = _obj(code=STR, detail=STR)
-_ITEM = _obj(completion_id=INT, enrollment_id=INT, participant_ref=STR, course_slug=STR,
-             completed_at=STR, checked_at=STR,
+_ITEM = record(completion_id=INT, enrollment_id=INT, participant_ref=STR, course_slug=STR,
+               completed_at=STR, checked_at={"type": ["string", "null"]},
              status={"type": "string", "enum": ["pending", "flagged", "verified", "rejected"]},
              flags={"type": "array", "items": _FLAG})
-_DETAIL = {**_ITEM, "properties": {
+_DETAIL = {**_ITEM, "required": [*_ITEM["required"], "evidence", "decision"], "properties": {
     **_ITEM["properties"],
     "evidence": _obj(wall_seconds=NUM, credited_seconds=NUM, media_seconds=NUM, sessions=INT,
                      heartbeats=INT, segments=INT, devices=INT),
@@ -57,8 +57,9 @@ register_paths({
     "/api/v1/completions": {"get": {
         **op("Completions, newest first (admin); filter by status, flag, provider_id, "
              "course_id; page with the cursor",
-             {200: {"description": "a page", **_json(_obj(
-                 items={"type": "array", "items": _ITEM}, next_cursor=STR))},
+             {200: {"description": "a page", **_json(record(
+                 items={"type": "array", "items": _ITEM},
+                 next_cursor={"type": ["string", "null"]}))},
               401: "unauthorized", 403: "admin_only",
               422: "invalid_filter | invalid_cursor"}),
         "parameters": [{"name": n, "in": "query", "required": False,
