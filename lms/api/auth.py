@@ -25,5 +25,4 @@ def login():
         note_login_failure()
         raise
     token = accounts.create_api_token(user, label="login")
-    db.session.commit()
     return jsonify({"token": token})

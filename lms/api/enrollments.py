@@ -21,7 +21,6 @@ def create_enrollment():
     code = text_field(body, "code", 64)
     course_slug = text_field(body, "course_slug", 120, required=False) or None
     enrollment = services.redeem_code(current_user, code, course_slug)
-    db.session.commit()
     return jsonify({"enrollment_id": enrollment.id, "course_slug": enrollment.course.slug}), 201
 
 
