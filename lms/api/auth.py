@@ -6,7 +6,6 @@ from lms.accounts import services as accounts
 from lms.accounts.ratelimit import login_throttle, note_login_failure
 from lms.api.json_body import json_object, text_field
 from lms.errors import Unauthorized
-from lms.extensions import db
 from lms.request_bodies import SMALL, body_limit
 
 bp = Blueprint("auth", __name__)

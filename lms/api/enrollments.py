@@ -4,7 +4,6 @@ from flask import Blueprint, jsonify
 from flask_login import current_user, login_required
 
 from lms.api.json_body import json_object, text_field
-from lms.extensions import db
 from lms.incentives.services import eligibility_status_of
 from lms.learning import services
 from lms.request_bodies import SMALL, body_limit
