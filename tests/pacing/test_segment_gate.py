@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from lms import permissions
 from lms.clock import utcnow
 from lms.extensions import db
 from lms.learning import progression

@@ -4,7 +4,6 @@ enrollment, visible to admins with the last error."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
