@@ -96,7 +96,7 @@ def test_staff_build_a_course_an_admin_approves_it_and_a_learner_starts(
 
     # Put the pre-test first with the keyboard; each move is announced.
     pretest = page.locator(".studio-module", has_text="Pre-test")
-    pretest.get_by_role("button", name="Move “Pre-test” up").focus()
+    pretest.get_by_role("button", name="Move up").focus()
     for position in (4, 3, 2, 1):
         page.keyboard.press("Enter")
         expect(page.locator("#order-status")).to_have_text(
