@@ -24,7 +24,9 @@ from tests import factories_video
 from tests.media.worker_support import consumer_thread
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/9"  # a database of its own: the suite flushes it
+# A Redis database of its own (the suite flushes it); the two backends' runs of `make test` run at
+# once, each with its own (scripts/test.sh sets TEST_REDIS_URL_WORKER).
+REDIS_URL = os.environ.get("TEST_REDIS_URL_WORKER", "redis://127.0.0.1:6379/9")
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ from tests.conftest import make_test_app
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/11"  # a database of its own: this file flushes it
+# A Redis database of its own (this file flushes it); the two backends' runs of `make test` run at
+# once, each with its own (scripts/test.sh sets TEST_REDIS_URL_LIMITS).
+REDIS_URL = os.environ.get("TEST_REDIS_URL_LIMITS", "redis://127.0.0.1:6379/11")
 LOGIN = "/api/v1/auth/login"
 
 
