@@ -9,7 +9,7 @@ from flask import g
 from flask.testing import FlaskClient
 
 os.environ.setdefault("ALUR_INSTANCE_DIR", tempfile.mkdtemp(prefix="alur-test-instance-"))
-os.environ.setdefault("ALUR_SQLITE_BUSY_TIMEOUT_MS", "60000")
+os.environ.setdefault("ALUR_SQLITE_BUSY_TIMEOUT_MS", "600000")
 
 from flask_migrate import upgrade  # noqa: E402
 
