@@ -69,8 +69,14 @@ def make_test_app(database_url: str, tmp_path, **overrides):
 
 
 @pytest.fixture
-def app(migrated_database, tmp_path):
-    app = make_test_app(migrated_database, tmp_path)
+def app_settings() -> dict:
+    """Settings of the test's app beyond the defaults; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database, tmp_path, app_settings):
+    app = make_test_app(migrated_database, tmp_path, **app_settings)
 
     # Tests keep one app context open for factories and assertions; each request must still
     # start with empty `g` (signed-in user, rate-limit flags) as it would in production.
