@@ -74,6 +74,9 @@ class Config:
     # Accounts
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_int("SESSION_HOURS", 12))
+    # The lifetime runs from the last request, but the cookie is re-sent at most this often
+    # (lms.web.session_cookie): a sign-in idle for the lifetime minus this may already be over.
+    SESSION_REFRESH_AFTER = timedelta(minutes=15)
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
     # Failed sign-ins: per address and e-mail, per address across e-mails (spraying), per
     # e-mail across addresses (a distributed guess). Reset requests count every request.

@@ -14,7 +14,7 @@ from lms.errors import register_error_handlers
 from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
 from lms.media import storage as media_storage
 from lms.proxies import trust_proxies
-from lms.web import compression, headers, static_files
+from lms.web import compression, headers, session_cookie, static_files
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -32,6 +32,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     login_manager.init_app(app)
+    session_cookie.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)

@@ -1,5 +1,5 @@
-"""What clients rely on beyond the body: the remember-me cookie's lifetime and SameSite,
-`Allow` on every 405, 404 (not 405) for ids no table can hold, and an OpenAPI document that
+"""What clients rely on beyond the body: the remember-me cookie's lifetime and SameSite, a
+session cookie re-sent only when it is getting old (yet a sign-in still slides), `Allow` on every 405, 404 (not 405) for ids no table can hold, and an OpenAPI document that
 marks what the server always sends."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from itsdangerous import TimestampSigner
 
 from lms.converters import MAX_DATABASE_ID, digits_at_most
 from tests import factories
@@ -39,6 +40,57 @@ def test_the_remember_me_lifetime_is_configurable(app, client):
                                                  "remember": "y"}), "remember_token")
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
     assert expires - datetime.now(timezone.utc) <= timedelta(days=1, minutes=1)
+
+
+def _session_cookies(response) -> list[str]:
+    return [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")]
+
+
+def _sign_session_again(app, client, age: timedelta) -> None:
+    """The client's session, as if its cookie had been signed `age` ago."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    data = serializer.loads(client.get_cookie("session").value)
+    signed_at = int((datetime.now(timezone.utc) - age).timestamp())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda signer: signed_at)
+        client.set_cookie("session", serializer.dumps(data))
+
+
+def test_a_page_soon_after_sign_in_does_not_send_the_session_cookie_again(client, auth):
+    # ~400 bytes of Set-Cookie on every page, API answer and heartbeat is most of a warm
+    # page's weight on a phone (bench/pages.py).
+    assert _session_cookies(auth.login(factories.learner().email))
+    # The first page keeps a CSRF token in the session: a change, so that cookie is sent.
+    assert _session_cookies(client.get("/dashboard"))
+    response = client.get("/dashboard")
+    assert response.status_code == 200
+    assert _session_cookies(response) == [] and "Cookie" in response.vary
+
+
+@pytest.mark.parametrize("age, signed_in", [
+    (timedelta(minutes=16), True),
+    (timedelta(hours=11, minutes=59), True),
+    (timedelta(hours=12, minutes=1), False),
+])
+def test_a_sign_in_lasts_its_lifetime_after_the_last_renewal_and_is_renewed_when_old(
+        app, client, auth, age, signed_in):
+    auth.login(factories.learner().email)
+    client.get("/dashboard")
+    _sign_session_again(app, client, age)
+    response = client.get("/dashboard")
+    assert (response.status_code == 200) is signed_in
+    if signed_in:
+        (cookie,) = _session_cookies(response)
+        expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+        assert abs(expires - datetime.now(timezone.utc) - timedelta(hours=12)) \
+            < timedelta(minutes=1)
+        assert _session_cookies(client.get("/dashboard")) == []
+
+
+def test_a_session_that_changes_is_sent_again_at_once(client, auth):
+    auth.login(factories.learner().email)
+    response = auth.logout()
+    assert response.status_code == 302 and _session_cookies(response)
 
 
 @pytest.mark.parametrize("method, path, allowed", [
