@@ -17,11 +17,11 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import tempfile
 import time
 import zipfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 INSTANCE_DIR = tempfile.mkdtemp(prefix="alur-bench-studio-")
 os.environ["ALUR_INSTANCE_DIR"] = INSTANCE_DIR
@@ -37,6 +37,7 @@ from lms.catalog import services as catalog  # noqa: E402
 from lms.catalog.models import ModuleKind  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.learning.models import Enrollment, ModuleProgress  # noqa: E402
+from lms.media.clips import make_clip  # noqa: E402
 
 PASSWORD = "bench-password-2026"
 VIDEO_MODULES, READINGS, QUIZZES = 45, 7, 5  # + pre-test, post-test, skill task = 60
@@ -44,12 +45,8 @@ QUESTIONS = {"pretest": 100, "quiz": 40, "posttest": 100}  # 100 + 5 × 40 + 100
 
 
 def stand_in_video(folder: str) -> bytes:
-    path = os.path.join(folder, "clip.mp4")
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "testsrc2=size=320x180:rate=5:duration=2", "-c:v", "libx264",
-                    "-pix_fmt", "yuv420p", "-preset", "ultrafast", "-y", path], check=True)
-    with open(path, "rb") as handle:
-        return handle.read()
+    path = make_clip(Path(folder) / "clip.mp4", 2, width=320, height=180, fps=5, audio=False)
+    return path.read_bytes()
 
 
 def _quiz(role: str, title: str) -> dict:

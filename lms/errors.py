@@ -82,6 +82,12 @@ class Invalid(AlurError):
     default_message = _l("Some fields are not valid.")
 
 
+class TooLarge(AlurError):
+    status = 413
+    code = "too_large"
+    default_message = _l("The request is too large.")
+
+
 HTTP_CODES = {
     400: ("bad_request", _l("The request could not be understood.")),
     401: ("unauthorized", _l("Sign in first.")),

@@ -11,15 +11,15 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
-from lms import permissions
 from lms.accounts.models import Role, User
 from lms.admin import audit
 from lms.assessments.models import TimeAccommodation
 from lms.catalog.models import Course
 from lms.clock import utcnow
-from lms.errors import Forbidden, Invalid, NotFound
+from lms.errors import Invalid, NotFound
 from lms.extensions import db
 from lms.learning.models import Enrollment
+from lms.permissions.assessments import ensure_may_accommodate
 
 PERCENT_CHOICES = (100, 125, 150, 200)
 NO_EXTRA_TIME = 100
@@ -40,21 +40,6 @@ def extra_time_percent(enrollment: Enrollment) -> int:
         select(TimeAccommodation.percent).where(TimeAccommodation.enrollment_id == enrollment.id)
         .order_by(TimeAccommodation.id.desc()).limit(1))
     return latest or NO_EXTRA_TIME
-
-
-def may_accommodate(user: User | None, course: Course) -> bool:
-    """The staff who may give extra attempts at a course's quizzes may give extra time too."""
-    return permissions.may_grant_attempt(user, course)
-
-
-def ensure_may_accommodate(user: User | None, course: Course) -> None:
-    """Raises Forbidden for anyone but staff and admins, NotFound for another provider's staff
-    (their learners do not leak)."""
-    if not (user and user.is_authenticated and user.role in (Role.PROVIDER, Role.ADMIN)):
-        raise Forbidden(_l("Only training provider staff and programme admins may give extra "
-                           "time."), code="staff_only")
-    if not may_accommodate(user, course):
-        raise NotFound(_l("No such enrollment."), code="enrollment_not_found")
 
 
 def find_enrollment(actor: User, email: str, course_id: int | None) -> Enrollment:

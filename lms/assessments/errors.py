@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.errors import AlurError, Conflict, Gone, Invalid, NotFound
+from lms.errors import Conflict, Gone, Invalid, NotFound, TooLarge
 from lms.learning.errors import DeadlinePassed  # noqa: F401 (assessments refuse it too)
 
 
@@ -57,9 +57,7 @@ class UnsupportedFile(Invalid):
     default_message = _l("This kind of file is not accepted for this task.")
 
 
-class FileTooLarge(AlurError):
-    status = 413
-    code = "too_large"
+class FileTooLarge(TooLarge):
     default_message = _l("The file is too large.")
 
 

@@ -12,8 +12,9 @@ from PIL import Image, UnidentifiedImageError
 
 from lms.accounts.models import User
 from lms.admin import audit
+from lms.catalog.errors import CoverTooLarge
 from lms.catalog.models import Course
-from lms.errors import AlurError, Invalid
+from lms.errors import Invalid
 from lms.extensions import db
 from lms.media.storage import current_storage
 from lms.media import services as media
@@ -22,12 +23,6 @@ from lms.permissions import catalog as rules
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
            "WEBP": ("webp", "image/webp")}
 MAX_PIXELS = 40_000_000
-
-
-class CoverTooLarge(AlurError):
-    status = 413
-    code = "too_large"
-    default_message = _l("The cover image is larger than the limit.")
 
 
 def image_kind(data: bytes) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.errors import Conflict, Invalid, NotFound
+from lms.errors import Conflict, Invalid, NotFound, TooLarge
 
 
 class CourseNotFound(NotFound):
@@ -46,3 +46,11 @@ class InvalidPackage(Invalid):
 class NotPublished(Conflict):
     code = "course_not_published"
     default_message = _l("Codes are issued only for a published course.")
+
+
+class CoverTooLarge(TooLarge):
+    default_message = _l("The cover image is larger than the limit.")
+
+
+class PackageTooLarge(TooLarge):
+    default_message = _l("The package is larger than the limit.")

@@ -23,7 +23,7 @@ from lms.admin import audit
 from lms.assessments import authoring
 from lms.assessments.models import Question, QuizSettings, SkillTask
 from lms.catalog import services
-from lms.catalog.errors import InvalidPackage
+from lms.catalog.errors import InvalidPackage, PackageTooLarge
 from lms.catalog.models import Course, CourseVersion, Module, ModuleKind
 from lms.catalog.package_format import FORMAT, Problems, check_archive, check_course
 from lms.errors import AlurError, Invalid, NotFound
@@ -35,12 +35,6 @@ from lms.permissions import catalog as rules
 
 
 PROBE_WORKERS = 4
-
-
-class PackageTooLarge(AlurError):
-    status = 413
-    code = "too_large"
-    default_message = "The package is larger than the limit."
 
 
 def max_bytes() -> int:

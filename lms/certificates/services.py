@@ -30,6 +30,7 @@ from lms.certificates.models import Certificate
 from lms.unique_insert import insert_unless_taken
 from lms.clock import utcnow
 from lms.extensions import db
+from lms.i18n import learner_timezone
 from lms.learning.models import Enrollment, EnrollmentStatus
 from lms.media.storage import NotFound as StorageNotFound
 from lms.media.storage import Readable, current_storage
@@ -92,7 +93,7 @@ def _values(enrollment: Enrollment, number: str, now: datetime) -> dict:
         "completed_at": completed_at, "issued_at": now,
         "locale": user.locale if user.locale in languages
         else current_app.config["BABEL_DEFAULT_LOCALE"],
-        "timezone": user.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"],
+        "timezone": learner_timezone(user),
         "verify_url": verify_url, "credential": credentials.sign(facts, key),
         "credential_kid": key.kid,
     }

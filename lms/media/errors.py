@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.errors import AlurError, Conflict, Invalid
+from lms.errors import Conflict, Invalid, TooLarge
 from lms.media.probe import InvalidMedia
 
 
@@ -18,10 +18,7 @@ class AssetInUse(Conflict):
                          "Upload a new video to replace it.")
 
 
-class VideoTooLarge(AlurError):
-    status = 413
-    code = "too_large"
-
+class VideoTooLarge(TooLarge):
     def __init__(self, limit_mb: int) -> None:
         super().__init__(_l("This video is larger than the limit of %(mb)d MB. Export it at a "
                             "lower resolution or bit rate, or split it into shorter modules.",
@@ -59,7 +56,5 @@ class InvalidCaptionFile(Invalid):
         self.line = line
 
 
-class CaptionFileTooLarge(AlurError):
-    status = 413
-    code = "too_large"
+class CaptionFileTooLarge(TooLarge):
     default_message = _l("A caption file may have at most 1 MB. Is this really a WebVTT file?")

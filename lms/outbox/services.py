@@ -3,26 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms import permissions
 from lms.accounts.models import User
 from lms.admin import audit
-from lms.errors import Conflict, NotFound
 from lms.extensions import db
 from lms.outbox import delivery
+from lms.outbox.errors import AlreadyDelivered, MessageNotFound
 from lms.outbox.models import DeliveryState, OutboxEvent
-
-
-class MessageNotFound(NotFound):
-    code = "message_not_found"
-    default_message = _l("No such message.")
-
-
-class AlreadyDelivered(Conflict):
-    code = "already_delivered"
-    default_message = _l("This message was already delivered.")
 
 
 def _state_filter(statement, state: str):

@@ -1,4 +1,4 @@
-"""Who may grade skill tasks and give a learner another quiz attempt."""
+"""Who may grade skill tasks and give a learner another quiz attempt or extra time."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -22,8 +22,17 @@ def may_grant_attempt(user: User | None, course: Course) -> bool:
     return may_manage_course(user, course)
 
 
+def may_accommodate(user: User | None, course: Course) -> bool:
+    """The staff who may give extra attempts at a course's quizzes may give extra time too."""
+    return may_grant_attempt(user, course)
+
+
 def is_staff_or_admin(user: User | None) -> bool:
     return has_role(user, Role.PROVIDER, Role.ADMIN)
+
+
+def _enrollment_not_found() -> NotFound:
+    return NotFound(_l("No such enrollment."), code="enrollment_not_found")
 
 
 ensure_grading_staff = ensure_from(
@@ -34,8 +43,12 @@ _ensure_granting_staff = ensure_from(
     is_staff_or_admin,
     lambda: Forbidden(_l("Only training provider staff and programme admins may grant extra "
                          "attempts."), code="staff_only"))
-_ensure_grants_for_course = ensure_from(
-    may_grant_attempt, lambda: NotFound(_l("No such enrollment."), code="enrollment_not_found"))
+_ensure_grants_for_course = ensure_from(may_grant_attempt, _enrollment_not_found)
+_ensure_accommodating_staff = ensure_from(
+    is_staff_or_admin,
+    lambda: Forbidden(_l("Only training provider staff and programme admins may give extra "
+                         "time."), code="staff_only"))
+_ensure_accommodates_for_course = ensure_from(may_accommodate, _enrollment_not_found)
 
 
 def ensure_may_grade(user: User | None, course: Course) -> None:
@@ -50,3 +63,10 @@ def ensure_may_grant_attempt(user: User | None, course: Course) -> None:
     another provider, so another provider's learners do not leak."""
     _ensure_granting_staff(user)
     _ensure_grants_for_course(user, course)
+
+
+def ensure_may_accommodate(user: User | None, course: Course) -> None:
+    """Raises Forbidden for anyone but provider staff and admins, and NotFound for staff of
+    another provider, so another provider's learners do not leak."""
+    _ensure_accommodating_staff(user)
+    _ensure_accommodates_for_course(user, course)

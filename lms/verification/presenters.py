@@ -1,13 +1,18 @@
-"""How completions are shown: the API's items and the flags explained in the reader's
-language."""
+"""How completions are shown: the API's items, the flags explained in the reader's language,
+and what the admin pages list (the queue's filter choices, one completion's evidence)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
-from lms.verification import checks
-from lms.verification.models import Completion
+from lms.accounts.models import Provider
+from lms.catalog.models import Course, Module
+from lms.extensions import db
+from lms.verification import checks, services
+from lms.verification import timeline as charts
+from lms.verification.models import Completion, CompletionStatus
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -110,3 +115,30 @@ def status_label(status: str) -> str:
     return {"pending": _("being checked"), "flagged": _("flagged"),
             "verified": _("verified"), "rejected": _("rejected"),
             "all": _("all")}.get(status, status)
+
+
+def queue_choices() -> dict:
+    """The review queue's filter choices: providers, courses, flag codes and statuses."""
+    return {
+        "providers": db.session.execute(select(Provider.id, Provider.name)
+                                        .order_by(Provider.name)).all(),
+        "courses": db.session.execute(select(Course.id, Course.title)
+                                      .order_by(Course.title)).all(),
+        "flag_codes": checks.CODES,
+        "statuses": CompletionStatus.ALL + ("all",),
+    }
+
+
+def evidence_page(completion: Completion) -> dict:
+    """One completion's evidence as its review page shows it: a chart per module of the
+    version the learner studied, their devices, their quiz attempts in order, the totals."""
+    summary = services.summary_of(completion)
+    modules = [(m.id, m.title, m.duration_seconds or 0.0) for m in db.session.scalars(
+        select(Module).where(Module.version_id == completion.enrollment.version_id)
+        .order_by(Module.position))]
+    return {
+        "charts": charts.module_charts(summary, modules), "devices": charts.devices(summary),
+        "attempts": sorted(summary.attempts, key=lambda a: a.started_at),
+        "titles": {module_id: title for module_id, title, _duration in modules},
+        "totals": services.evidence_totals(summary),
+    }

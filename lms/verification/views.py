@@ -5,20 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from lms import permissions
-from lms.accounts.models import Provider
-from lms.catalog.models import Course, Module
 from lms.errors import AlurError
-from lms.extensions import db
 from lms.http import page_arg
 from lms.permissions import verification as review_permissions
 from lms.transactions import discard_changes
-from lms.verification import checks, presenters, services
-from lms.verification import timeline as charts
+from lms.verification import presenters, services
 from lms.verification.forms import DecisionForm
-from lms.verification.models import Completion, CompletionStatus
+from lms.verification.models import Completion
 
 bp = Blueprint("verification_admin", __name__, url_prefix="/admin/completions")
 
@@ -44,17 +39,6 @@ def require_admin():
     permissions.ensure_admin(current_user)
 
 
-def _choices() -> dict:
-    return {
-        "providers": db.session.execute(select(Provider.id, Provider.name)
-                                        .order_by(Provider.name)).all(),
-        "courses": db.session.execute(select(Course.id, Course.title)
-                                      .order_by(Course.title)).all(),
-        "flag_codes": checks.CODES,
-        "statuses": CompletionStatus.ALL + ("all",),
-    }
-
-
 @bp.get("/")
 def queue():
     try:
@@ -65,20 +49,12 @@ def queue():
     page = services.review_queue(current_user, wanted, page_arg())
     return render_template("verification/queue.html", page=page, wanted=wanted,
                            counts=services.status_counts(current_user),
-                           presenters=presenters, **_choices())
+                           presenters=presenters, **presenters.queue_choices())
 
 
 def _detail_page(completion: Completion, form: DecisionForm, status: int = 200):
-    summary = services.summary_of(completion)
-    modules = [(m.id, m.title, m.duration_seconds or 0.0) for m in db.session.scalars(
-        select(Module).where(Module.version_id == completion.enrollment.version_id)
-        .order_by(Module.position))]
-    titles = {module_id: title for module_id, title, _duration in modules}
-    return render_template(
-        "verification/detail.html", completion=completion, form=form,
-        charts=charts.module_charts(summary, modules), devices=charts.devices(summary),
-        attempts=sorted(summary.attempts, key=lambda a: a.started_at), titles=titles,
-        totals=services.evidence_totals(summary), presenters=presenters), status
+    return render_template("verification/detail.html", completion=completion, form=form,
+                           presenters=presenters, **presenters.evidence_page(completion)), status
 
 
 @bp.get("/<int:completion_id>")

@@ -7,7 +7,6 @@
   if (!list || !list.dataset.reorderUrl) return;
   var status = document.getElementById("order-status");
   var strings = JSON.parse(document.getElementById("studio-strings").textContent);
-  var token = document.querySelector('meta[name="csrf-token"]').content;
 
   function announce(text) { status.textContent = text; }
 
@@ -25,24 +24,18 @@
 
   function movedMessage(li) {
     var all = items();
-    return strings.moved.replace("{title}", li.dataset.title)
-      .replace("{n}", String(all.indexOf(li) + 1)).replace("{total}", String(all.length));
-  }
-
-  function post(url, body) {
-    return fetch(url, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
-      body: JSON.stringify(body)}).then(function (r) {
-        if (!r.ok) throw new Error(String(r.status));
-        return r.json();
-      });
+    return window.Alur.fill(strings.moved, {title: li.dataset.title,
+      n: String(all.indexOf(li) + 1), total: String(all.length)});
   }
 
   function saveOrder(li) {
     var order = items().map(function (x) { return Number(x.dataset.module); });
-    return post(list.dataset.reorderUrl, {order: order})
-      .then(function () { announce(li ? movedMessage(li) : strings.saved); })
-      .catch(function () { announce(strings.failed); });
+    return window.Alur.post(list.dataset.reorderUrl, {order: order}).then(function (answer) {
+      // Alur.post resolves on every answer (status 0 when the network failed), so a refused
+      // or lost save is told apart here, not by a rejection.
+      var saved = answer.status >= 200 && answer.status < 300;
+      announce(!saved ? strings.failed : li ? movedMessage(li) : strings.saved);
+    });
   }
 
   list.addEventListener("click", function (event) {

@@ -4,7 +4,7 @@ submit it, fix what the checklist names, an admin approves it, and a learner red
 generated in the page and opens the first module."""
 from __future__ import annotations
 
-import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,18 +12,15 @@ from sqlalchemy import select
 
 from lms.catalog.models import Course
 from lms.extensions import db
+from lms.media.clips import make_clip
 from tests import factories, factories_assessments as fa
 from tests.browser.conftest import browser_login
 
 
 @pytest.fixture(scope="module")
-def clip(tmp_path_factory):
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("studio") / "pengantar.mp4"
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc2=size=320x180:rate=5:duration=4", "-pix_fmt", "yuv420p",
-                    "-c:v", "libx264", "-preset", "ultrafast", str(path)],
-                   check=True, capture_output=True, timeout=120)
-    return path
+    return make_clip(path, 4, width=320, height=180, fps=5, audio=False)
 
 
 def add_module(page: Page, kind: str, title: str) -> None:
