@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from lms import permissions
 from lms.accounts.models import User
@@ -22,7 +22,8 @@ from lms.extensions import db
 from lms.incentives import ledger, rules
 from lms.incentives.errors import (EligibilityNotFound, InvalidCursor, InvalidFilter,
                                    InvalidReference, InvalidStatus, StatusConflict)
-from lms.incentives.export import as_flag_cell, as_text_cell, iso_utc
+from lms.incentives.export import (as_flag_cell, as_text_cell, blank_as_null, copy_chunks,
+                                   csv_chunks, iso_utc)
 from lms.incentives.models import EligibilityItem, EligibilityStatus
 from lms.learning.models import Enrollment
 from lms.permissions.incentives import ensure_may_use_payer_api
@@ -231,20 +232,32 @@ EXPORT_COLUMNS = ("eligibility_id", "participant_ref", "certificate_number", "co
                   "changed_at")
 
 
-def export_rows(actor: User, status: str | None, query: str,
-                batch: int = 5000) -> Iterator[tuple]:
-    """Every matching item as a row of EXPORT_COLUMNS, formatted as CSV cells by the database
-    and read in keyset batches of plain tuples, so memory stays flat however many rows. The caller is
-    checked now; the rows are read as the returned iterator is consumed (while streaming)."""
+def export_csv(actor: User, status: str | None, query: str,
+               batch: int = 5000) -> Iterator[bytes]:
+    """Every matching item as a CSV row of EXPORT_COLUMNS, in id order, as chunks of UTF-8
+    to stream. The caller is checked and the filters cleaned now; the rows are read as the
+    returned iterator is consumed (while streaming), with memory flat however many rows."""
     permissions.ensure_admin(actor)
-    wanted = clean_status_filter(status)
-    columns = (EligibilityItem.id, as_text_cell(EligibilityItem.participant_ref),
-               EligibilityItem.certificate_number, EligibilityItem.course_slug,
-               iso_utc(EligibilityItem.completed_at), EligibilityItem.status,
-               func.coalesce(EligibilityItem.reason, ""),
-               as_flag_cell(EligibilityItem.recovery_required),
-               as_text_cell(EligibilityItem.payer_reference), iso_utc(EligibilityItem.changed_at))
-    return _batches(_admin_statement(wanted, query).with_only_columns(*columns), batch)
+    statement = _admin_statement(clean_status_filter(status), query) \
+        .with_only_columns(*_export_cells())
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _copied(statement.order_by(EligibilityItem.id))
+    return (chunk.encode() for chunk in csv_chunks(EXPORT_COLUMNS, _batches(statement, batch)))
+
+
+def _export_cells() -> tuple:
+    cells = (as_text_cell(EligibilityItem.participant_ref), EligibilityItem.certificate_number,
+             EligibilityItem.course_slug, iso_utc(EligibilityItem.completed_at),
+             EligibilityItem.status, EligibilityItem.reason,
+             as_flag_cell(EligibilityItem.recovery_required),
+             as_text_cell(EligibilityItem.payer_reference), iso_utc(EligibilityItem.changed_at))
+    return (EligibilityItem.id.label(EXPORT_COLUMNS[0]),
+            *(blank_as_null(cell).label(name) for cell, name in zip(cells, EXPORT_COLUMNS[1:])))
+
+
+def _copied(statement: Select) -> Iterator[bytes]:
+    # The connection is taken when streaming starts, as _batches does: the session's own.
+    yield from copy_chunks(db.session.connection(), statement)
 
 
 def _batches(statement, batch: int) -> Iterator[tuple]:

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.http import page_arg
 from lms.incentives import services
-from lms.incentives.export import csv_chunks
 from lms.incentives.models import EligibilityStatus
 from lms.learning.models import Enrollment
 
@@ -47,8 +46,8 @@ def index():
 def export():
     status, query = _filters()
     total = services.export_count(current_user, status or None, query)
-    rows = services.export_rows(current_user, status or None, query)
-    response = Response(stream_with_context(csv_chunks(services.EXPORT_COLUMNS, rows)), mimetype="text/csv")
+    chunks = services.export_csv(current_user, status or None, query)
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="eligibility.csv"'
     response.headers["X-Total-Rows"] = str(total)
     response.headers["Cache-Control"] = "no-store"

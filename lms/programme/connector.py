@@ -13,6 +13,7 @@ from lms.programme.client import PrakerjaClient
 BUILTIN = "builtin"
 PRAKERJA = "prakerja"
 POSTTEST_SEQUENCE = 999
+PARTICIPANT_REF_WIDTH = 64
 #: The refusals the programme may answer for a code, each with its own message in learning.
 REFUSALS = frozenset({"code_not_found", "code_already_used", "code_cancelled",
                       "code_other_provider", "wrong_training_type", "transaction_cancelled"})
@@ -24,6 +25,7 @@ class ProgrammeCode:
     redeem_code: str
     refusal: str | None = None
     course_code: str = ""
+    #: The programme's identity of the participant, "" when its answer names none.
     participant_ref: str = ""
     attendance_status: int | None = None
 
@@ -92,8 +94,11 @@ class PrakerjaConnector:
         return ProgrammeCode(
             redeem_code=str(data.get("redeem_code") or redeem_code),
             course_code=str(data.get("course_code") or ""),
-            participant_ref=str(data.get("participant_ref") or data.get("redeem_code")
-                                or redeem_code)[:100],
+            # No reference when the programme names none: falling back to the redeem code
+            # would make every code its own participant, so one person buying two courses
+            # would be paid twice. The account then keeps its own Alur reference instead.
+            # Capped at the width of the reference columns the ledger keys on.
+            participant_ref=str(data.get("participant_ref") or "")[:PARTICIPANT_REF_WIDTH],
             attendance_status=int(status) if str(status).lstrip("-").isdigit() else None)
 
     def start_verification(self, redeem_code: str, redirect_uri: str, email: str,

@@ -11,6 +11,15 @@ from lms.programme.models import ProgrammeEnrollment
 
 
 def record(enrollment: Enrollment, answer: ProgrammeCode) -> ProgrammeEnrollment:
+    """Keep the programme's side of the enrollment, and make the programme's participant
+    reference the learner's: the ledger and every report read `User.participant_ref`, and
+    "once per person" must hold across two accounts of one programme participant.
+
+    An answer without a reference leaves the account's own Alur reference in place (once per
+    account is the most Alur can promise without the programme's identity). A certificate
+    takes the reference the learner has when it is issued."""
+    if answer.participant_ref:
+        enrollment.user.participant_ref = answer.participant_ref
     row = ProgrammeEnrollment(enrollment_id=enrollment.id, user_id=enrollment.user_id,
                               redeem_code=answer.redeem_code,
                               participant_ref=answer.participant_ref,

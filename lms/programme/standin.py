@@ -5,7 +5,9 @@ the connector, refuses calls whose signature is wrong, and keeps everything in m
 Codes: any code starting with `PRAT-` exists and buys the stand-in's course code (`--course-code`,
 "ALUR-DEMO" by default), except that `PRAT-USED-…`, `PRAT-CANCELLED-…`, `PRAT-OTHER-…`,
 `PRAT-WRONGTYPE-…` and `PRAT-TXCANCELLED-…` answer the matching refusal. Other codes can be
-added with `POST /standin/codes {"redeem_code", "course_code"}`; anything else is not found.
+added with `POST /standin/codes {"redeem_code", "course_code", "participant_ref"}` (the
+participant is optional: by default each code is its own participant, and `null` answers
+without one, as the contract's documented shape does); anything else is not found.
 
 Control calls (unsigned, loopback only): `POST /standin/reset`, `GET /standin/state`,
 `POST /standin/faults {"path": "<suffix of a path>", "mode": "error"|"timeout"|"refuse",
@@ -43,6 +45,7 @@ SIGNATURE_MAX_AGE_SECONDS = 300
 class StandinState:
     course_code: str
     codes: dict[str, str] = field(default_factory=dict)  # code → course code
+    participants: dict[str, str] = field(default_factory=dict)  # code → participant reference
     attendance: dict[tuple[str, int], int] = field(default_factory=dict)
     pending: dict[str, dict] = field(default_factory=dict)  # programme state → trip
     submissions: list[dict] = field(default_factory=list)
@@ -52,6 +55,7 @@ class StandinState:
 
     def snapshot(self) -> dict:
         return {"course_code": self.course_code, "codes": dict(self.codes),
+                "participants": dict(self.participants),
                 "attendance": [{"redeem_code": c, "sequence": s, "attendance_status": v}
                                for (c, s), v in sorted(self.attendance.items())],
                 "submissions": list(self.submissions), "feedback": list(self.feedback),
@@ -124,11 +128,14 @@ def create_standin_app(client_code: str, sign_key: str, course_code: str = "ALUR
         sequence = int(payload.get("sequence") or 1)
         with lock:
             attended = state.attendance.get((code, sequence), 0)
-        return jsonify({"success": True, "data": {
-            "redeem_code": code, "course_code": course, "status": "active",
-            "attendance_status": attended, "participant_ref": "PRJ-" +
-            hashlib.sha256(code.encode()).hexdigest()[:12].upper(),
-            "redeem_at": datetime.now(timezone.utc).isoformat()}})
+            participant = state.participants.get(
+                code, "PRJ-" + hashlib.sha256(code.encode()).hexdigest()[:12].upper())
+        data = {"redeem_code": code, "course_code": course, "status": "active",
+                "attendance_status": attended,
+                "redeem_at": datetime.now(timezone.utc).isoformat()}
+        if participant:
+            data["participant_ref"] = participant
+        return jsonify({"success": True, "data": data})
 
     @app.post(paths.URL_GENERATE_PATH)
     def url_generate():
@@ -207,9 +214,11 @@ def create_standin_app(client_code: str, sign_key: str, course_code: str = "ALUR
     @app.post("/standin/codes")
     def add_code():
         body = request.get_json(silent=True) or {}
+        code = str(body.get("redeem_code"))
         with lock:
-            state.codes[str(body.get("redeem_code"))] = str(body.get("course_code") or
-                                                             state.course_code)
+            state.codes[code] = str(body.get("course_code") or state.course_code)
+            if "participant_ref" in body:
+                state.participants[code] = str(body["participant_ref"] or "")
         return jsonify({"success": True})
 
     @app.post("/standin/faults")
@@ -225,8 +234,8 @@ def create_standin_app(client_code: str, sign_key: str, course_code: str = "ALUR
     def reset():
         with lock:
             fresh = StandinState(course_code=state.course_code)
-            for name in ("codes", "attendance", "pending", "submissions", "feedback", "calls",
-                         "faults"):
+            for name in ("codes", "participants", "attendance", "pending", "submissions",
+                         "feedback", "calls", "faults"):
                 setattr(state, name, getattr(fresh, name))
         return jsonify({"success": True})
 

@@ -22,8 +22,10 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def participant_ref(completion: Completion) -> str:
-    """A stable reference to the learner that is not their e-mail address."""
-    return f"user-{completion.user_id}"
+    """The participant the completion counts for: the same reference the eligibility ledger
+    keys "once per person" on (the programme's, under a programme connector), so a reviewer
+    and the payer name one person alike."""
+    return completion.user.participant_ref
 
 
 def api_item(completion: Completion) -> dict:

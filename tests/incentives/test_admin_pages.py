@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timezone
 
 from lms.accounts.models import Role
 from lms.accounts.services import find_user
+from lms.extensions import db
 from tests import factories
-from tests.incentives.helpers import completed, rate
+from tests.incentives.helpers import completed, item_of, rate
 
 
 def _ledger():
@@ -81,3 +83,33 @@ def test_export_cells_are_safe_for_spreadsheets(app, client, auth, payer):
     assert row["recovery_required"] == "false"
     assert row["completed_at"].endswith("Z") and "T" in row["completed_at"]
     assert row["participant_ref"] == enrollment.user.participant_ref
+
+
+def _stamp(moment) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_export_bytes_are_the_same_on_both_backends(app, client, auth):
+    # PostgreSQL writes the CSV itself (COPY), SQLite through Python: the bytes must agree,
+    # awkward cells included (a carriage return splits a row unless it is quoted).
+    enrollment = _ledger()
+    awkward = item_of(enrollment)
+    awkward.payer_reference = '-1, "x"\r\nnext'
+    db.session.commit()
+    plain = item_of(completed(factories.learner())[0])
+    auth.login(factories.admin().email)
+    body = client.get("/admin/eligibility/export.csv?q=").data
+    lines = body.decode().split("\n")
+    assert lines[0] == ("eligibility_id,participant_ref,certificate_number,course_slug,"
+                        "completed_at,status,reason,recovery_required,payer_reference,changed_at")
+    expected = {
+        awkward.id: f'{awkward.id},{awkward.participant_ref},{awkward.certificate_number},'
+                    f'{awkward.course_slug},{_stamp(awkward.completed_at)},eligible,,false,'
+                    f'"\'-1, ""x""\r\nnext",{_stamp(awkward.changed_at)}\n',
+        plain.id: f'{plain.id},{plain.participant_ref},{plain.certificate_number},'
+                  f'{plain.course_slug},{_stamp(plain.completed_at)},pending_rating,,false,,'
+                  f'{_stamp(plain.changed_at)}\n'}
+    for row in expected.values():
+        assert row.encode() in body
+    assert body.endswith(expected[plain.id].encode())
+    assert len(list(csv.reader(io.StringIO(body.decode(), newline="")))) == 4

@@ -42,6 +42,9 @@ def test_the_list_pages_newest_first_and_filters_by_status(app, client):
     assert set(item) >= {"completion_id", "enrollment_id", "participant_ref", "course_slug",
                          "completed_at", "status", "flags"}
     assert item["flags"] == [{"code": "shared_device", "detail": FLAG["detail"]}]
+    # The ledger's participant, not an account number: a reviewer and the payer name one person.
+    shown = {r.id: r.user.participant_ref for r in rows}
+    assert item["participant_ref"] == shown[item["completion_id"]]
     mine = client.get("/api/v1/completions?status=verified", headers=headers).get_json()
     assert [i["enrollment_id"] for i in mine["items"]] == [verified.id]
     bad = client.get("/api/v1/completions?status=odd", headers=headers)
