@@ -67,6 +67,7 @@ def register(app: Flask) -> None:
     signals.completion_verified.connect(certificate_services.issue_on_verification)
     completion.require(assessments_passed)
     incentive_events.connect()
+    programme_outbound.register()
     assessment_events.quiz_graded.connect(programme_reports.report_quiz_graded)
     assessment_events.skill_submitted.connect(programme_reports.report_skill_submitted)
     assessment_events.skill_graded.connect(programme_reports.report_skill_graded)

@@ -13,7 +13,7 @@ from lms.outbox import worker as outbox_worker
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 @click.option("--outbox/--no-outbox", default=True, show_default=True,
-              help="Also deliver outbox messages (webhooks to the payer).")
+              help="Also deliver outbox messages (webhooks to the payer, programme calls).")
 @with_appcontext
 def worker(workers: int, outbox: bool):
     """Run the job consumer (and the outbox loop) until interrupted."""

@@ -105,10 +105,15 @@ def _send(pair: tuple[Destination, Envelope]) -> Outcome:
 
 
 def deliver_due(config: Mapping[str, Any], now: datetime, clock=None,
-                pool: ThreadPoolExecutor | None = None, limit: int = DEFAULT_BATCH) -> int:
+                pool: ThreadPoolExecutor | None = None, limit: int = DEFAULT_BATCH,
+                only: Iterable[str] | None = None) -> int:
     """One pass: claim, commit, send (in the pool when given), record, commit. Returns how
-    many messages were attempted. `clock` (a callable) timestamps the outcomes."""
+    many messages were attempted. `clock` (a callable) timestamps the outcomes; `only` names
+    the destinations of this pass (all configured ones when None)."""
     targets = registry.configured(config)
+    if only is not None:
+        wanted = set(only)
+        targets = {name: target for name, target in targets.items() if name in wanted}
     if not targets:
         return 0
     lease = int(config.get("OUTBOX_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS)

@@ -14,7 +14,9 @@ from lms.outbox.errors import AlreadyDelivered, MessageNotFound
 from lms.outbox.models import DeliveryState, OutboxEvent
 
 
-def _state_filter(statement, state: str):
+def _state_filter(statement, state: str, destination: str | None = None):
+    if destination is not None:
+        statement = statement.where(OutboxEvent.destination == destination)
     if state == DeliveryState.DELIVERED:
         return statement.where(OutboxEvent.delivered_at.is_not(None))
     if state == DeliveryState.FAILING:
@@ -26,17 +28,19 @@ def _state_filter(statement, state: str):
     return statement
 
 
-def counts(actor: User) -> dict[str, int]:
+def counts(actor: User, destination: str | None = None) -> dict[str, int]:
     permissions.ensure_admin(actor)
     return {state: int(db.session.scalar(_state_filter(select(func.count(OutboxEvent.id)),
-                                                       state)) or 0)
+                                                       state, destination)) or 0)
             for state in DeliveryState.ALL}
 
 
-def messages(actor: User, state: str, page: int, per_page: int):
-    """Messages in one state (all when empty), the most recently created first."""
+def messages(actor: User, state: str, page: int, per_page: int,
+             destination: str | None = None):
+    """Messages in one state (all when empty), of one destination (all when None), the most
+    recently created first."""
     permissions.ensure_admin(actor)
-    statement = _state_filter(select(OutboxEvent), state)
+    statement = _state_filter(select(OutboxEvent), state, destination)
     return db.paginate(statement.order_by(OutboxEvent.id.desc()), page=page, per_page=per_page,
                        error_out=False)
 

@@ -32,5 +32,5 @@ def standin(host: str, port: int, course_code: str):
 @programme_cli.command("deliver")
 @domain_command
 def deliver():
-    """Deliver the programme calls that are due now."""
-    click.echo(f"{outbound.deliver_due(utcnow())} delivered")
+    """Try the programme calls that are due now (the worker's outbox loop also does)."""
+    click.echo(f"{outbound.deliver_due(utcnow())} attempted")

@@ -1,7 +1,7 @@
 """Signed, expiring links to a skill-task file, for the programme to fetch without an account."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms.programme.errors import FileLinkInvalid
@@ -18,8 +18,13 @@ def link_lifetime_seconds() -> int:
 
 
 def submission_file_url(submission_id: int) -> str:
-    """An absolute link (PUBLIC_BASE_URL) valid for PRAKERJA_FILE_LINK_SECONDS."""
-    path = url_for("programme.submission_file", token=_serializer().dumps(submission_id))
+    """An absolute link (PUBLIC_BASE_URL) valid for PRAKERJA_FILE_LINK_SECONDS. Built with
+    the app's context alone: the outbox sends from threads that serve no request, and without
+    SERVER_NAME `url_for` cannot build there."""
+    adapter = current_app.url_map.bind("localhost",
+                                       script_name=current_app.config["APPLICATION_ROOT"])
+    path = adapter.build("programme.submission_file",
+                         {"token": _serializer().dumps(submission_id)})
     return current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + path
 
 

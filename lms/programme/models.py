@@ -1,11 +1,11 @@
 """What Alur keeps of the programme: the programme's code and participant reference of each
-enrollment redeemed through it, the daily verifications sent to it, and the calls still to
-deliver to it."""
+enrollment redeemed through it, and the daily verifications sent to it. The calls made to it
+after the fact are outbox messages (`outbound.py`)."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -61,27 +61,3 @@ class ProgrammeVerification(db.Model):
 
     user: Mapped[User] = relationship()
     programme_enrollment: Mapped[ProgrammeEnrollment] = relationship()
-
-
-class CallStatus:
-    PENDING = "pending"
-    DELIVERED = "delivered"
-
-
-class ProgrammeCall(db.Model):
-    """A call to the programme that follows a learner's or staff member's action, written in
-    the transaction of that action and delivered by the worker, in order per enrollment."""
-
-    __tablename__ = "programme_calls"
-    __table_args__ = (Index("ix_programme_calls_due", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    ordering_key: Mapped[str] = mapped_column(String(64), index=True)
-    payload: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default=CallStatus.PENDING)
-    attempts: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str] = mapped_column(Text, default="")

@@ -1,33 +1,41 @@
 """Calls to the programme that follow an action already done (the post-test passed, a skill
 task handed in, staff feedback): written in the action's transaction through `enqueue`, the one
-entry point, and delivered after the commit by the worker — retried with back-off and, for
-one enrollment, strictly in the order they were made. A learner never waits for these, and
-never loses work because the programme is slow or down."""
+entry point, as messages of the outbox (destination `programme`, ordered per enrollment) and
+delivered after the commit — retried with the outbox's back-off and, for one enrollment,
+strictly in the order they were made. A learner never waits for these, and never loses work
+because the programme is slow or down."""
 from __future__ import annotations
 
-import logging
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from lms.clock import utcnow
 from lms.extensions import db
+from lms.outbox import delivery, destinations
+from lms.outbox.destinations import Envelope, Outcome
+from lms.outbox.models import OutboxEvent
 from lms.programme import connector as programme
 from lms.programme import file_links
 from lms.programme.errors import ProgrammeUnavailable
-from lms.programme.models import CallStatus, ProgrammeCall
-from lms.programme.rules_backoff import next_attempt_at
 
-log = logging.getLogger(__name__)
-
+DESTINATION = "programme"
+EVENT_PREFIX = "programme."
 PENDING_DELIVERY = "alur.programme.pending_delivery"
 PATHS = {
     "posttest": programme.STATUS_PATH,
     "submission": programme.SUBMISSION_PATH,
     "feedback": programme.FEEDBACK_PATH,
 }
-MAX_BATCH = 200
+MAX_ERROR_LENGTH = 2000
+# Each pass sends only the oldest waiting call of an enrollment; a few passes drain what one
+# action and an admin's retry can leave behind, and the worker's loop does the rest.
+MAX_PASSES = 20
 
 
 @dataclass(frozen=True)
@@ -40,18 +48,19 @@ class OutboundCall:
     payload: dict
 
 
-def enqueue(call: OutboundCall) -> ProgrammeCall:
+def enqueue(call: OutboundCall) -> OutboxEvent:
     if call.kind not in PATHS:
         raise ValueError(f"unknown programme call {call.kind!r}")
-    row = ProgrammeCall(kind=call.kind, ordering_key=call.ordering_key, payload=call.payload)
-    db.session.add(row)
-    db.session.flush()
-    db.session.info[PENDING_DELIVERY] = True
-    return row
+    event = delivery.enqueue(destination=DESTINATION, ordering_key=call.ordering_key,
+                             event_type=EVENT_PREFIX + call.kind,
+                             body=json.dumps({"kind": call.kind, "payload": call.payload}),
+                             now=utcnow())
+    request_delivery()
+    return event
 
 
-def body_of(row: ProgrammeCall) -> dict:
-    body = dict(row.payload)
+def body_of(payload: Mapping[str, Any]) -> dict:
+    body = dict(payload)
     submission_id = body.pop("submission_id", None)
     if submission_id is not None and not body.get("url_file"):
         body["url_file"] = file_links.submission_file_url(int(submission_id))
@@ -67,54 +76,51 @@ def send(kind: str, body: dict) -> str:
     return ""
 
 
-def record_attempt(row: ProgrammeCall, error: str, now: datetime) -> None:
-    row.attempts += 1
-    if error:
-        row.last_error, row.next_attempt_at = error[:2000], next_attempt_at(now, row.attempts)
-    else:
-        row.status, row.delivered_at, row.last_error = CallStatus.DELIVERED, now, ""
+class ProgrammeDestination:
+    """Sends one outbox message with the signed client. It runs in the outbox's sender threads,
+    which have no app context of their own (the signed link and the client read the app's
+    settings), and it never touches the database: the programme may fetch the skill-task file
+    from Alur during the call, which an open write transaction would hold up on SQLite."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+
+    def deliver(self, envelope: Envelope) -> Outcome:
+        message = json.loads(envelope.body)
+        with self._app.app_context():
+            error = send(message["kind"], body_of(message["payload"]))
+        return Outcome(False, error[:MAX_ERROR_LENGTH]) if error else Outcome(True)
+
+
+def destination(config: Mapping[str, Any]) -> ProgrammeDestination | None:
+    """The programme, when the prakerja connector is on; otherwise its messages wait."""
+    if config.get("PROGRAMME_CONNECTOR", programme.BUILTIN) != programme.PRAKERJA:
+        return None
+    return ProgrammeDestination(current_app._get_current_object())
+
+
+def register() -> None:
+    """Called by `lms.listeners.register` (create_app)."""
+    destinations.register(DESTINATION, destination)
 
 
 def deliver_due(now: datetime) -> int:
-    """The worker's job: deliver every call that is due, oldest first; a call that fails holds
-    back the later calls of its enrollment until it goes through. Returns how many went.
-
-    It commits after each call, and holds no transaction while the programme is asked: the
-    programme may fetch a skill-task file from Alur during the call, and on SQLite an open
-    write transaction here would make that fetch wait until the call timed out."""
-    due = [(row.id, row.kind, row.ordering_key, row.next_attempt_at <= now, body_of(row))
-           for row in db.session.scalars(
-               select(ProgrammeCall).where(ProgrammeCall.status == CallStatus.PENDING)
-               .order_by(ProgrammeCall.id).limit(MAX_BATCH))]
-    db.session.commit()
-    blocked: set[str] = set()
-    delivered = 0
-    for call_id, kind, ordering_key, is_due, body in due:
-        if ordering_key in blocked or not is_due:
-            blocked.add(ordering_key)
-            continue
-        error = send(kind, body)
-        record_attempt(db.session.get(ProgrammeCall, call_id), error, now)
-        db.session.commit()
-        if error:
-            blocked.add(ordering_key)
-        else:
-            delivered += 1
-    return delivered
+    """Deliver the programme's due messages, pass after pass while some were attempted: a
+    call that fails holds back the later calls of its enrollment until it goes through.
+    Returns how many attempts were made."""
+    attempted = 0
+    for _ in range(MAX_PASSES):
+        made = delivery.deliver_due(current_app.config, now, clock=utcnow, only=(DESTINATION,))
+        if made == 0:
+            break
+        attempted += made
+        now = utcnow()
+    return attempted
 
 
-def retry_now(row: ProgrammeCall, now: datetime) -> None:
-    """An admin asks for a pending call to be tried at the next delivery."""
-    if row.status == CallStatus.PENDING:
-        row.next_attempt_at = now
-        db.session.info[PENDING_DELIVERY] = True
-
-
-def calls_page(page: int, per_page: int, status: str | None = None):
-    query = select(ProgrammeCall).order_by(ProgrammeCall.id.desc())
-    if status in (CallStatus.PENDING, CallStatus.DELIVERED):
-        query = query.where(ProgrammeCall.status == status)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+def request_delivery() -> None:
+    """Ask for a delivery once the current transaction commits."""
+    db.session.info[PENDING_DELIVERY] = True
 
 
 def delivery_requested(session: Session) -> bool:

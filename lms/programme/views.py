@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from lms import permissions
 from lms.clock import utcnow
 from lms.http import page_arg, safe_next
+from lms.outbox.models import DeliveryState
 from lms.pacing import attendance
 from lms.programme import admin_calls, connector as programme, file_links, verification
 from lms.programme.errors import ProgrammeUnavailable
@@ -73,14 +74,16 @@ def submission_file(token: str):
 @login_required
 def calls():
     permissions.ensure_admin(current_user)
-    status = request.args.get("status") or None
-    return render_template("programme/calls.html", status=status,
-                           page=admin_calls.page(current_user, page_arg(), status))
+    state = request.args.get("state", "")
+    state = state if state in DeliveryState.ALL else ""
+    return render_template("programme/calls.html", state=state,
+                           counts=admin_calls.counts(current_user),
+                           page=admin_calls.page(current_user, page_arg(), state))
 
 
-@bp.post("/admin/programme/calls/<int:call_id>/retry", endpoint="retry_call")
+@bp.post("/admin/programme/calls/<int:message_id>/retry", endpoint="retry_call")
 @login_required
-def retry_call(call_id: int):
-    admin_calls.retry(current_user, call_id, utcnow())
+def retry_call(message_id: int):
+    admin_calls.retry(current_user, message_id, utcnow())
     flash(_("The call will be tried again at the next delivery."), "success")
-    return redirect(url_for("programme.calls"))
+    return redirect(url_for("programme.calls", state=request.args.get("state", "")))
