@@ -6,6 +6,7 @@ operator at the command line (or the demo seed).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import nh3
 from flask_babel import lazy_gettext as _l
@@ -45,28 +46,64 @@ def create_bank(actor: User | None, course: Course, title: str) -> QuestionBank:
     return bank
 
 
+@dataclass(frozen=True)
+class NewQuestion:
+    kind: str
+    text: str
+    options: Sequence[tuple[str, bool]]  # (text, is_correct)
+    explanation: str = ""
+
+
+def _checked(question: NewQuestion) -> NewQuestion:
+    """The question with its texts trimmed. Raises Invalid when the options do not fit the
+    kind (see rules.check_question) or a text is empty or too long."""
+    text = (question.text or "").strip()
+    explanation = question.explanation or ""
+    if not text or len(text) > MAX_TEXT or len(explanation) > MAX_TEXT \
+            or any(len(t) > MAX_TEXT for t, _ in question.options):
+        raise Invalid(_l("Write the question (at most %(n)d characters).", n=MAX_TEXT),
+                      code="invalid_text")
+    rules.check_question(question.kind, question.options)
+    return NewQuestion(question.kind, text, question.options, explanation.strip())
+
+
+def _append(bank: QuestionBank, questions: Sequence[NewQuestion]) -> list[Question]:
+    position = db.session.scalar(select(func.max(Question.position))
+                                 .where(Question.bank_id == bank.id)) or 0
+    added = []
+    for offset, q in enumerate(questions, start=1):
+        question = Question(bank=bank, position=position + offset, kind=q.kind, text=q.text,
+                            explanation=q.explanation)
+        question.options = [QuestionOption(position=i, text=t.strip(), is_correct=bool(correct))
+                            for i, (t, correct) in enumerate(q.options, start=1)]
+        added.append(question)
+    db.session.add_all(added)
+    db.session.flush()
+    return added
+
+
 def add_question(actor: User | None, bank: QuestionBank, kind: str, text: str,
                  options: Sequence[tuple[str, bool]], explanation: str = "") -> Question:
     """Append a question with its options (text, is_correct). Raises NotFound for staff of
     another provider and Invalid when the options do not fit the kind (see
     rules.check_question) or a text is empty or too long."""
     _ensure_manages(actor, bank.course)
-    text = (text or "").strip()
-    if not text or len(text) > MAX_TEXT or len(explanation or "") > MAX_TEXT \
-            or any(len(t) > MAX_TEXT for t, _ in options):
-        raise Invalid(_l("Write the question (at most %(n)d characters).", n=MAX_TEXT),
-                      code="invalid_text")
-    rules.check_question(kind, options)
-    position = (db.session.scalar(select(func.max(Question.position))
-                                  .where(Question.bank_id == bank.id)) or 0) + 1
-    question = Question(bank=bank, position=position, kind=kind, text=text,
-                        explanation=(explanation or "").strip())
-    question.options = [QuestionOption(position=i, text=t.strip(), is_correct=bool(correct))
-                        for i, (t, correct) in enumerate(options, start=1)]
-    db.session.add(question)
-    db.session.flush()
+    question, = _append(bank, [_checked(NewQuestion(kind, text, options, explanation))])
     audit.record(actor, "question.added", "question", question.id, bank=bank.id, kind=kind)
     return question
+
+
+def add_questions(actor: User | None, bank: QuestionBank,
+                  questions: Sequence[NewQuestion]) -> list[Question]:
+    """Append many questions at once (a course package's bank): the same checks as
+    add_question, all or none, written in one flush and recorded as one audit entry (one
+    decision: the bank's questions as the package brings them). Raises as add_question."""
+    _ensure_manages(actor, bank.course)
+    added = _append(bank, [_checked(q) for q in questions])
+    if added:
+        audit.record(actor, "questions.added", "question_bank", bank.id, count=len(added),
+                     first=added[0].id, last=added[-1].id)
+    return added
 
 
 def retire_question(actor: User | None, question: Question) -> None:

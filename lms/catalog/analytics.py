@@ -2,14 +2,15 @@
 the content's length, pre-test against post-test, completion and verification, ratings.
 
 Every figure is one aggregate query, so a course with 100,000 enrollments answers in a few
-hundred milliseconds. Medians come from a histogram of time spent in BUCKET_SECONDS steps
-(exact medians need a sort no portable SQL offers): good to those few seconds.
+hundred milliseconds. Medians come from a histogram of time spent in BUCKET_SECONDS steps,
+good to those few seconds: an exact median (percentile_cont on PostgreSQL) sorts every
+completed row and took twice as long as the histogram at 100,000 enrollments.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import ColumnElement, Integer, cast, func, select
 
 from lms.accounts.models import User
 from lms.assessments.models import QuizAttempt, QuizSettings
@@ -87,28 +88,41 @@ def course_analytics(actor: User, course: Course) -> CourseAnalytics:
                            {s: stars.get(s, 0) for s in range(1, 6)})
 
 
+def _bucket() -> ColumnElement:
+    """The time-spent bucket of a progress row: floor(wall_seconds / BUCKET_SECONDS)."""
+    seconds = ModuleProgress.wall_seconds / BUCKET_SECONDS
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.floor(seconds)  # a cast to integer there rounds, putting 66 s in 70–80
+    return cast(seconds, Integer)  # SQLite's cast truncates, which is floor for times ≥ 0
+
+
 def _funnel(course: Course) -> list[ModuleFunnel]:
     """Per position of the newest published version (the positions of earlier versions'
-    modules count with it)."""
+    modules count with it).
+
+    One pass over the course's progress rows gives the counts and the histograms: grouped by
+    module and bucket (a few hundred groups, hashed in memory), with the module ids written
+    into the query rather than joined, so the database neither sorts the rows nor probes a
+    join for each of them."""
     version = course.current_version or course.versions[-1]
-    course_modules = (select(Module.id, Module.position).join(CourseVersion)
-                      .where(CourseVersion.course_id == course.id).subquery())
-    counts = {p: (s, c) for p, s, c in db.session.execute(
-        select(course_modules.c.position, func.count(ModuleProgress.id),
-               func.count(ModuleProgress.completed_at))
-        .join(course_modules, course_modules.c.id == ModuleProgress.module_id)
-        .group_by(course_modules.c.position))}
-    bucket = cast(ModuleProgress.wall_seconds / BUCKET_SECONDS, Integer)
+    position_of = dict(db.session.execute(
+        select(Module.id, Module.position).join(CourseVersion)
+        .where(CourseVersion.course_id == course.id)).all())
+    counts: dict[int, tuple[int, int]] = {}
     histograms: dict[int, list[tuple[int, int]]] = {}
-    for position, b, n in db.session.execute(
-            select(course_modules.c.position, bucket, func.count())
-            .join(course_modules, course_modules.c.id == ModuleProgress.module_id)
-            .where(ModuleProgress.completed_at.is_not(None))
-            .group_by(course_modules.c.position, bucket)
-            .order_by(course_modules.c.position, bucket)):
-        histograms.setdefault(position, []).append((int(b), n))
+    bucket = _bucket()
+    for module_id, b, started, completed in db.session.execute(
+            select(ModuleProgress.module_id, bucket, func.count(),
+                   func.count(ModuleProgress.completed_at))
+            .where(ModuleProgress.module_id.in_(list(position_of)))
+            .group_by(ModuleProgress.module_id, bucket)):
+        position = position_of[module_id]
+        s, c = counts.get(position, (0, 0))
+        counts[position] = (s + started, c + completed)
+        if completed:
+            histograms.setdefault(position, []).append((int(b), completed))
     return [ModuleFunnel(m.position, m.title, m.kind, *counts.get(m.position, (0, 0)),
-                         _median(histograms.get(m.position, [])),
+                         _median(sorted(histograms.get(m.position, []))),
                          m.duration_seconds or (float(m.min_dwell_seconds)
                                                 if m.min_dwell_seconds else None))
             for m in version.modules]

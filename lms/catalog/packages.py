@@ -7,6 +7,7 @@ same format; importing it elsewhere gives the same course.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import posixpath
@@ -75,7 +76,9 @@ def import_package(actor: User, stream: BinaryIO | None) -> Course:
             course = _build(actor, doc, archive, members, videos, problems)
     if problems:
         raise _refuse(problems)
-    audit.record(actor, "course.imported", "course", course.id, modules=len(doc["modules"]))
+    audit.record(actor, "course.imported", "course", course.id, modules=len(doc["modules"]),
+                 questions=sum(len(m["quiz"]["questions"]) for m in doc["modules"]
+                               if m["kind"] == "quiz"))
     return course
 
 
@@ -108,22 +111,32 @@ def _course_json(archive: zipfile.ZipFile, members: dict, problems: Problems) ->
 
 def _extract_videos(archive: zipfile.ZipFile, members: dict, doc: dict, folder: Path,
                     problems: Problems) -> dict[int, tuple[Path, VideoInfo]]:
-    """Each video module's file, extracted and probed (several ffprobe processes at once): a
-    file that is not a video is a problem."""
-    targets = {}
+    """Each video module's file, extracted and probed: a file that is not a video is a
+    problem. Files with the same bytes are probed once (packages often repeat an intro or a
+    stand-in clip, and each ffprobe is a process start), distinct ones several at a time."""
+    targets: dict[int, Path] = {}
+    same_bytes: dict[str, list[int]] = {}
     for index, module in enumerate(doc["modules"]):
         if module["kind"] != "video" or "video" not in module:
             continue
         name = posixpath.normpath(module["video"])
         target = folder / f"video-{index}{posixpath.splitext(name)[1].lower()}"
+        digest = hashlib.sha256()
         with archive.open(members[name]) as source, target.open("wb") as out:
             while chunk := source.read(1 << 20):
+                digest.update(chunk)
                 out.write(chunk)
         targets[index] = target
+        # The extension is part of the key: ffprobe may use it to pick the demuxer.
+        same_bytes.setdefault(f"{digest.hexdigest()}{target.suffix}", []).append(index)
+    firsts = [indexes[0] for indexes in same_bytes.values()]
     with ThreadPoolExecutor(max_workers=PROBE_WORKERS) as pool:
-        results = dict(zip(targets, pool.map(_probe_quietly, targets.values())))
+        probed = dict(zip(firsts, pool.map(_probe_quietly, [targets[i] for i in firsts])))
+    results = {index: probed[indexes[0]]
+               for indexes in same_bytes.values() for index in indexes}
     videos = {}
-    for index, result in results.items():
+    for index in sorted(results):
+        result = results[index]
         if isinstance(result, InvalidMedia):
             problems.add(f"modules[{index}].video", f"“{doc['modules'][index]['video']}” is "
                                                      f"not a usable video: {result.message}")
@@ -164,9 +177,10 @@ def _fill(actor: User, course: Course, spec: dict, module: Module, archive: zipf
     if spec["kind"] == "quiz":
         quiz = spec["quiz"]
         bank = authoring.create_bank(actor, course, spec["title"])
-        for question in quiz["questions"]:
-            authoring.add_question(actor, bank, question["kind"], question["text"],
-                                   [(o["text"], o["correct"]) for o in question["options"]], "")
+        authoring.add_questions(actor, bank, [
+            authoring.NewQuestion(question["kind"], question["text"],
+                                  [(o["text"], o["correct"]) for o in question["options"]])
+            for question in quiz["questions"]])
         authoring.configure_quiz(actor, module, bank, role=quiz["role"],
                                  pass_percent=quiz.get("pass_percent"),
                                  attempts_allowed=quiz.get("attempts", 1),

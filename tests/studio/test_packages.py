@@ -9,9 +9,12 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
+from lms.admin.models import AuditEntry
+from lms.catalog import packages
 from lms.catalog.models import Course
 from lms.extensions import db
 from lms.media.models import AssetStatus, VideoAsset
+from lms.media.probe import probe_video
 from tests import factories, factories_media as fm
 
 QUESTION = {"kind": "single", "text": "Dua tambah dua?",
@@ -112,6 +115,34 @@ def test_broken_packages_are_refused_with_every_problem_and_nothing_created(app,
     assert _problems(post(client, headers, io.BytesIO(b"not a zip"))) == ["package"]
     assert db.session.scalar(select(func.count(Course.id))) == 0
     assert db.session.scalar(select(func.count(VideoAsset.id))) == 0
+
+
+def test_videos_with_the_same_bytes_are_probed_once_and_questions_audited_per_bank(
+        app, client, clip, monkeypatch):
+    probed = []
+    monkeypatch.setattr(packages, "probe_video", lambda path: probed.append(path) or
+                        probe_video(path))
+    headers = factories.api_token(factories.staff(factories.provider()))
+    doc = course_json()
+    doc["modules"].insert(2, {"kind": "video", "title": "Video lagi",
+                              "video": "media/module-003.mp4"})
+    doc["modules"][0]["quiz"]["questions"] = [QUESTION, dict(QUESTION, text="Tiga?")]
+    files = {"media/module-002.mp4": clip, "media/module-003.mp4": clip,
+             "media/module-002.id.vtt": fm.vtt("id", 2)}
+    answer = post(client, headers, package(doc, files))
+    assert answer.status_code == 201, answer.json
+    assert len(probed) == 1
+    assert db.session.scalar(select(func.count(VideoAsset.id))) == 2
+    added = db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
+        ("question.added", "questions.added"))).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.data["count"]) for e in added] == [("questions.added", 2),
+                                                           ("questions.added", 1)]
+    imported = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "course.imported"))
+    assert imported.data == {"modules": 6, "questions": 3}
+    # Repeated bytes that are not a video: probed once, refused for every module using them.
+    bad = dict(files, **{"media/module-002.mp4": b"text", "media/module-003.mp4": b"text"})
+    assert _problems(post(client, headers, package(doc, bad))) == ["modules[1].video",
+                                                                  "modules[2].video"]
 
 
 def test_review_request_and_decision_over_the_api(app, client):
