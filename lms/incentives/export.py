@@ -107,12 +107,15 @@ def copy_chunks(connection: Connection, statement: Select) -> Iterator[bytes]:
     # COPY takes no server-side parameters: psycopg merges them into the text, quoted.
     sql = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv, HEADER)"
     driver = connection.connection.driver_connection
+    pending = bytearray()
+    # While the copy is open psycopg holds the connection's lock: the last chunk is handed
+    # over only once it is closed, so a client that reads one chunk of a small export and
+    # never closes the response (a test client, say) leaves the connection usable.
     with driver.cursor() as cursor, cursor.copy(sql, compiled.params) as copy:
-        pending = bytearray()
         for block in copy:
             pending += block
             if len(pending) >= COPY_CHUNK_BYTES:
                 yield bytes(pending)
                 pending.clear()
-        if pending:
-            yield bytes(pending)
+    if pending:
+        yield bytes(pending)
