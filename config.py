@@ -138,6 +138,7 @@ class Config:
     # The programme's review: hours of ready video a self-paced course needs at least.
     SPL_MIN_VIDEO_HOURS = float(os.environ.get("SPL_MIN_VIDEO_HOURS", "9"))
     COVER_MAX_MB = _int("COVER_MAX_MB", 5)
+    READING_IMAGE_MAX_MB = _int("READING_IMAGE_MAX_MB", 5)
     PACKAGE_MAX_MB = _int("PACKAGE_MAX_MB", 4096)
 
     # Background jobs: Huey on a SQLite file by default, on Redis when REDIS_URL is set.

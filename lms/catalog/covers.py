@@ -8,11 +8,11 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 
 from lms.accounts.models import User
 from lms.admin import audit
 from lms.catalog.errors import CoverTooLarge
+from lms.catalog.image_check import image_format
 from lms.catalog.models import Course
 from lms.errors import Invalid
 from lms.extensions import db
@@ -22,25 +22,16 @@ from lms.permissions import catalog as rules
 
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"),
            "WEBP": ("webp", "image/webp")}
-MAX_PIXELS = 40_000_000
 
 
 def image_kind(data: bytes) -> str:
     """The format name of an image Pillow can read (JPEG, PNG, WEBP). Raises Invalid."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise Invalid(_l("The cover image has too many pixels."), code="invalid_cover",
-                              field="cover")
-            image.verify()
-            kind = image.format or ""
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise Invalid(_l("The cover must be a JPEG, PNG or WebP image."), code="invalid_cover",
-                      field="cover") from None
-    if kind not in FORMATS:
-        raise Invalid(_l("The cover must be a JPEG, PNG or WebP image."), code="invalid_cover",
-                      field="cover")
-    return kind
+    return image_format(
+        data, FORMATS,
+        Invalid(_l("The cover must be a JPEG, PNG or WebP image."), code="invalid_cover",
+                field="cover"),
+        Invalid(_l("The cover image has too many pixels."), code="invalid_cover",
+                field="cover"))
 
 
 def set_cover(actor: User | None, course: Course, stream: BinaryIO) -> Course:

@@ -54,3 +54,17 @@ class CoverTooLarge(TooLarge):
 
 class PackageTooLarge(TooLarge):
     default_message = _l("The package is larger than the limit.")
+
+
+class ImageTooLarge(TooLarge):
+    default_message = _l("The image is larger than the limit.")
+
+
+class ImageNotFound(NotFound):
+    code = "image_not_found"
+    default_message = _l("No such image.")
+
+
+class NotAReading(Invalid):
+    code = "not_a_reading"
+    default_message = _l("Images are added to reading modules only.")

@@ -4,6 +4,7 @@ it names. Reading one is pure: every problem is collected (never only the first)
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,8 @@ QUESTION_KEYS = {"kind", "text", "options"}
 OPTION_KEYS = {"text", "correct"}
 TASK_KEYS = {"instructions", "allow_link", "kinds", "max_mb"}
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".mkv", ".webm", ".m4v")
+# A reading's image travels as `images/<sha256>.<ext>`, named so in its body_html's src.
+IMAGE_SRC = re.compile(r'src="(images/[0-9a-f]{64}\.(?:png|jpg|webp|gif))"')
 
 
 @dataclass
@@ -148,6 +151,9 @@ def _check_module(module: Any, path: str, members: dict, problems: Problems) -> 
                 _file(name, f"{path}.captions.{language}", members, problems, (".vtt",))
     elif kind == "reading":
         _text(module.get("body_html"), f"{path}.body_html", problems, 200_000)
+        if isinstance(module.get("body_html"), str):
+            for name in IMAGE_SRC.findall(module["body_html"]):
+                _file(name, f"{path}.body_html", members, problems)
         _int(module.get("min_seconds"), f"{path}.min_seconds", problems, 10, 4 * 3600)
     elif kind == "quiz":
         _check_quiz(module.get("quiz"), f"{path}.quiz", problems)

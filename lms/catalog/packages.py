@@ -23,10 +23,11 @@ from lms.accounts.models import User
 from lms.admin import audit
 from lms.assessments import authoring
 from lms.assessments.models import Question, QuizSettings, SkillTask
-from lms.catalog import services
+from lms.catalog import reading_images, services
 from lms.catalog.errors import InvalidPackage, PackageTooLarge
 from lms.catalog.models import Course, CourseVersion, Module, ModuleKind
-from lms.catalog.package_format import FORMAT, Problems, check_archive, check_course
+from lms.catalog.package_format import (FORMAT, IMAGE_SRC, Problems, check_archive,
+                                        check_course)
 from lms.errors import AlurError, Invalid, NotFound
 from lms.extensions import db
 from lms.media.storage import current_storage
@@ -159,17 +160,36 @@ def _build(actor: User, doc: dict, archive: zipfile.ZipFile, members: dict,
         doc.get("training_type", "self_paced"), language=doc.get("language", "id"),
         finish_within_days=doc.get("finish_within_days"),
         programme_course_code=doc.get("programme_course_code"))
+    images = _store_images(doc, archive, members, problems)
     created = []
     for spec in doc["modules"]:
+        body = reading_images.from_package(spec.get("body_html", ""), course.id, images)
         created.append(services.add_module(
             actor, course, spec["kind"], spec["title"], required=spec.get("required", True),
-            body=spec.get("body_html", ""), min_dwell_seconds=spec.get("min_seconds")))
+            body=body, min_dwell_seconds=spec.get("min_seconds")))
     for index, (spec, module) in enumerate(zip(doc["modules"], created)):
         try:
             _fill(actor, course, spec, module, archive, members, videos.get(index))
         except AlurError as error:
             problems.add(f"modules[{index}]", str(error.message))
     return course
+
+
+def _store_images(doc: dict, archive: zipfile.ZipFile, members: dict,
+                  problems: Problems) -> dict[str, str]:
+    """Store every image the readings name; package file → name in storage."""
+    stored: dict[str, str] = {}
+    for index, spec in enumerate(doc["modules"]):
+        for name in IMAGE_SRC.findall(spec.get("body_html", "") if spec["kind"] == "reading"
+                                      else ""):
+            if name in stored:
+                continue
+            try:
+                stored[name] = reading_images.store(
+                    archive.read(members[posixpath.normpath(name)]))
+            except AlurError as error:
+                problems.add(f"modules[{index}].body_html", f"{name}: {error.message}")
+    return stored
 
 
 def _fill(actor: User, course: Course, spec: dict, module: Module, archive: zipfile.ZipFile,
@@ -229,7 +249,8 @@ def course_document(course: Course, version: CourseVersion) -> tuple[dict, dict[
         if m.kind == ModuleKind.VIDEO:
             _video_entry(m, entry, files)
         elif m.kind == ModuleKind.READING:
-            entry["body_html"] = m.body
+            entry["body_html"], images = reading_images.to_package(m.body)
+            files.update(images)
             entry["min_seconds"] = m.min_dwell_seconds
         elif m.kind == ModuleKind.QUIZ and m.id in settings:
             entry["quiz"] = _quiz_entry(settings[m.id])

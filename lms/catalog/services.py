@@ -22,6 +22,7 @@ from lms.assessments.models import QuizSettings, SkillTask
 from lms.catalog.errors import CourseNotFound, ModuleNotFound
 from lms.catalog.models import (Course, CourseLanguage, CourseStatus, CourseVersion, Module,
                                 ModuleKind, TrainingType)
+from lms.catalog.reading_images import SRC as IMAGE_SRC
 from lms.catalog.versions import draft_version, latest_version, publish_version
 from lms.errors import Conflict, Forbidden, Invalid
 from lms.extensions import db
@@ -206,7 +207,31 @@ def clean_html(body: str) -> str:
     if len(body or "") > MAX_BODY:
         raise Invalid(_l("The text has at most %(n)d characters.", n=MAX_BODY),
                       code="invalid_body", field="body")
-    return nh3.clean(body or "")
+    return _IMG.sub(_own_image_or_nothing,
+                    nh3.clean(body or "", attribute_filter=_keep_own_images))
+
+
+# nh3 would keep any image; an image from elsewhere would break the CSP's img-src and tell a
+# third party who reads what, so only Alur's own reading images keep their src. nh3 writes
+# every attribute as name="value" with quotes escaped, which makes its images regular.
+_IMG = re.compile(r'<img((?:\s[a-z-]+="[^"]*")*)\s*/?>')
+_ATTRIBUTE = re.compile(r'\s([a-z-]+)="[^"]*"')
+
+
+def _own_image_or_nothing(match: re.Match[str]) -> str:
+    names = _ATTRIBUTE.findall(match.group(1))
+    if "src" not in names:
+        return ""
+    # Screen readers need an alt on every image; an empty one marks it as decoration.
+    return match.group(0) if "alt" in names else f'<img alt=""{match.group(1)}>'
+
+
+def _keep_own_images(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if IMAGE_SRC.match(value) else None
+    if tag == "img" and attribute not in ("alt", "width", "height"):
+        return None
+    return value
 
 
 def add_module(actor: User | None, course: Course, kind: str, title: str, *,

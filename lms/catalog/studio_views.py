@@ -13,7 +13,7 @@ from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.catalog import covers, preview, review, services
+from lms.catalog import covers, preview, reading_images, review, services
 from lms.catalog.errors import CourseIncomplete
 from lms.catalog.forms import AddModuleForm, ConfirmForm, CourseForm, ModuleForm, MoveForm
 from lms.catalog.models import Course, Module, ModuleKind
@@ -168,6 +168,23 @@ def edit_module(module_id: int):
         status = 422
     return render_template("studio/module_form.html", form=form, module=module,
                            course=module.course, setup_url=_setup_url(module)), status
+
+
+@bp.post("/modules/<int:module_id>/images")
+def add_reading_image(module_id: int):
+    """The reading editor's image button: multipart `image`, answered with the src to put in
+    the text."""
+    module = services.get_module(current_user, module_id)
+    upload = request.files.get("image")
+    try:
+        if upload is None or not upload.filename:
+            raise Invalid(_("Choose an image to upload."), code="invalid_image", field="image")
+        src = reading_images.add_image(current_user, module, upload.stream)
+    except AlurError as error:
+        # The editor's script shows the sentence, so the refusal comes as JSON, not a page.
+        discard_changes()
+        return jsonify(error.payload()), error.status
+    return jsonify(src=src), 201
 
 
 @bp.route("/modules/<int:module_id>/delete", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import Role, User
-from lms.catalog.errors import CourseNotFound, VersionLocked
+from lms.catalog.errors import CourseNotFound, ImageNotFound, VersionLocked
 from lms.catalog.models import Course, CourseVersion
 from lms.errors import Forbidden, NotFound
 from lms.permissions.accounts import has_role, is_admin
@@ -71,3 +71,13 @@ def may_edit(version: CourseVersion) -> bool:
 
 
 ensure_may_edit = ensure_from(may_edit, VersionLocked)
+
+
+def may_see_reading_image(user: User | None, course: Course, enrolled_with_image: bool) -> bool:
+    """A reading's image is seen by whoever may see the reading: the course's staff and admins
+    (editing and previewing), and learners enrolled in a version whose readings show it."""
+    return may_manage_course(user, course) or enrolled_with_image
+
+
+# NotFound: whether an image exists in another course's readings is not told.
+ensure_may_see_reading_image = ensure_from(may_see_reading_image, ImageNotFound)

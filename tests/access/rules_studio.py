@@ -3,9 +3,14 @@ are told the pages are not theirs, staff of another provider that the course doe
 exist), redeem codes, analytics and the admins' review queue."""
 from __future__ import annotations
 
+import hashlib
+import io
+
 from sqlalchemy import select
 
-from lms.catalog.models import Course
+from lms.catalog import reading_images
+from lms.catalog.models import Course, ModuleKind
+from lms.media.storage import current_storage
 from tests import factories
 from lms.extensions import db
 from tests.access.matrix import UNAUTH, Case, signed_in
@@ -15,7 +20,20 @@ def extend_world(world: dict) -> None:
     draft = db.session.scalar(select(Course).where(Course.slug == world["draft_slug"]))
     world.update(course_id=world["course"].id, draft_course_id=draft.id,
                  draft_module_id=draft.versions[-1].modules[0].id,
-                 code_id=factories.code(world["course"]).id)
+                 code_id=factories.code(world["course"]).id,
+                 reading_image=_image_in_reading(world["course"]))
+
+
+def _image_in_reading(course: Course) -> str:
+    """An image shown by the published course's reading, which both learners are enrolled in;
+    the bytes need not be a real image, since only serving is tried here."""
+    data = b"GIF89a matrix"
+    name = f"{hashlib.sha256(data).hexdigest()}.gif"
+    current_storage().save(reading_images.PREFIX + name, io.BytesIO(data))
+    reading = next(m for m in course.current_version.modules if m.kind == ModuleKind.READING)
+    reading.body += f'<img src="{reading_images.src_for(course.id, name)}" alt="">'
+    db.session.commit()
+    return reading_images.src_for(course.id, name)
 
 
 def studio(status: int) -> dict[str, int]:
@@ -58,6 +76,10 @@ CASES = [
          "/provider/video-assets/{media_asset_id}/preview/master.m3u8", studio(404)),
     Case("studio.submit_for_review", "POST",
          "/provider/courses/{draft_course_id}/review-requests", studio(422), data={}),
+    Case("studio.add_reading_image", "POST", "/provider/modules/{draft_module_id}/images",
+         studio(422), data={}),
+    Case("catalog.reading_image", "GET", "{reading_image}",
+         signed_in(200, anonymous=404, other_staff=404)),
     Case("studio.cover", "GET", "/provider/courses/{draft_course_id}/cover", studio(404)),
     Case("codes.codes", "GET", "/provider/courses/{course_id}/codes", studio(200)),
     Case("codes.generate", "POST", "/provider/courses/{course_id}/codes", studio(422),

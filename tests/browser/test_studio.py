@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from lms.catalog.models import Course
+from lms.accounts.models import User
+from lms.catalog import services
+from lms.catalog.models import Course, ModuleKind
 from lms.extensions import db
 from lms.media.clips import make_clip
 from tests import factories, factories_assessments as fa
@@ -68,7 +71,7 @@ def test_staff_build_a_course_an_admin_approves_it_and_a_learner_starts(
                                                                    timeout=120_000)
     back_to_course(page, server, course_id)
     add_module(page, "reading", "Bacaan: bahan kue")
-    page.locator("#body").fill("<h2>Bahan</h2><p>Tepung, gula, mentega.</p><script>x()</script>")
+    page.locator("#reading-editor-area").fill("Tepung, gula, mentega.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     add_module(page, "quiz", "Post-test")
@@ -144,3 +147,59 @@ def test_staff_build_a_course_an_admin_approves_it_and_a_learner_starts(
     expect(learner_page.locator(".quiz-panel")).to_have_attribute("data-role", "pretest")
     # Answers the test provokes (the refused submission: 422) are logged as failed loads.
     assert [e for e in page_errors if "Failed to load resource" not in e] == []
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(120)
+def test_staff_write_a_reading_with_an_image_and_the_learner_sees_it(
+        page: Page, new_page, live_server, page_errors, tmp_path):
+    server = live_server
+    picture = tmp_path / "diagram.png"
+    Image.new("RGB", (40, 20), "orange").save(picture, "PNG")
+    with server.app.app_context():
+        provider = factories.provider()
+        staff = factories.staff(provider)
+        learner = factories.learner()
+        course = factories.course(provider, kinds=(ModuleKind.READING,), published=False)
+        reading_id = course.versions[-1].modules[0].id
+        course_id, learner_id, emails = course.id, learner.id, (staff.email, learner.email)
+
+    browser_login(page, server, emails[0])
+    page.goto(server.url_for("studio.edit_module", module_id=reading_id))
+    expect(page.locator("#body")).to_be_hidden()  # the editor stands in for the HTML field
+    editor = page.get_by_role("textbox", name="Text")
+    editor.fill("")
+    editor.click()
+    page.get_by_role("button", name="Heading").click()
+    page.keyboard.type("Bahan kue")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Bold").click()
+    page.keyboard.type("Tepung")
+    page.once("dialog", lambda dialog: dialog.accept("Bagan bahan kue"))
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Image").click()
+    chooser.value.set_files(str(picture))
+    expect(page.locator("#reading-editor [role=status]")).to_have_text(
+        "The image was added to the text.")
+    expect(editor.locator("img")).to_have_attribute("alt", "Bagan bahan kue")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+
+    with server.app.app_context():
+        course = db.session.get(Course, course_id)
+        body = course.versions[-1].modules[0].body
+        assert "<h2>Bahan kue</h2>" in body and "<b>Tepung</b>" in body
+        assert f'src="/reading-images/{course_id}/' in body and 'alt="Bagan bahan kue"' in body
+        services.publish_course(None, course)
+        db.session.commit()
+        enrollment = factories.enrollment(db.session.get(User, learner_id), course)
+        url = server.url_for("learning.module", enrollment_id=enrollment.id,
+                             module_id=course.current_version.modules[0].id)
+
+    learner_page = new_page()
+    browser_login(learner_page, server, emails[1])
+    learner_page.goto(url)
+    image = learner_page.get_by_role("img", name="Bagan bahan kue")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 40
+    assert page_errors == []
