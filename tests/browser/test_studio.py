@@ -16,7 +16,7 @@ from lms.catalog import services
 from lms.catalog.models import Course, ModuleKind
 from lms.extensions import db
 from lms.media.clips import make_clip
-from tests import factories, factories_assessments as fa
+from tests import factories
 from tests.browser.conftest import browser_login
 
 
@@ -24,6 +24,11 @@ from tests.browser.conftest import browser_login
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("studio") / "pengantar.mp4"
     return make_clip(path, 4, width=320, height=180, fps=5, audio=False)
+
+
+BANK = (("Bahan utama kue kering?", "Tepung", "Pasir"),
+        ("Suhu oven yang wajar?", "160-180 °C", "400 °C"),
+        ("Kue disimpan di?", "Wadah kedap udara", "Ember terbuka"))
 
 
 def add_module(page: Page, kind: str, title: str) -> None:
@@ -62,7 +67,22 @@ def test_staff_build_a_course_an_admin_approves_it_and_a_learner_starts(
     expect(page.locator("h1")).to_have_text("Membuat Kue Kering")
     with server.app.app_context():
         course_id = db.session.scalar(select(Course.id))
-        fa.bank(db.session.get(Course, course_id), 3, "Bank utama")
+
+    # The tests draw from a bank the staff write themselves.
+    page.get_by_role("link", name="Question banks").click()
+    page.locator("#bank-form #title").fill("Bank utama")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the bank").click()
+    for text, right, wrong in BANK:
+        page.locator("#question-form #kind").select_option("single")
+        page.locator("#question-form #text").fill(text)
+        page.locator("#options-0-text").fill(right)
+        page.locator("#options-0-correct").check()
+        page.locator("#options-1-text").fill(wrong)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add the question").click()
+    expect(page.locator(".question[data-active=yes]")).to_have_count(len(BANK))
+    back_to_course(page, server, course_id)
 
     add_module(page, "video", "Video pengantar")
     page.locator("#file").set_input_files(str(clip))
