@@ -18,7 +18,7 @@ bp = Blueprint("eligibility", __name__)
 @bp.get("/eligibility")
 def list_items():
     actor = ensure_signed_in(current_user)
-    limit = request.args.get("limit", type=int) or services.PAYER_PAGE
+    limit = services.clean_limit(request.args.get("limit"))
     page = services.payer_page(actor, request.args.get("status"),
                                request.args.get("cursor"), limit)
     return jsonify({"items": [item_record(item) for item in page.items],
@@ -51,7 +51,7 @@ _list = op("Eligibility items in change order (payer or admin token)",
                    "items": {"type": "array", "items": ITEM},
                    "next_cursor": {"type": ["string", "null"]},
                    "resume_cursor": {"type": ["string", "null"]}}}}}},
-            401: "unauthorized", 403: "payer_only", 422: "invalid_status | invalid_cursor"})
+            401: "unauthorized", 403: "payer_only", 422: "invalid_status | invalid_cursor | invalid_limit"})
 _list["parameters"] = [
     {"name": "status", "in": "query", "schema": {"type": "string",
                                                   "enum": list(EligibilityStatus.ALL)}},

@@ -36,6 +36,11 @@ class InvalidFilter(Invalid):
     default_message = _l("Unknown eligibility status.")
 
 
+class InvalidLimit(Invalid):
+    code = "invalid_limit"
+    default_message = _l("The limit must be a whole number from 1 to 500.")
+
+
 class InvalidCursor(Invalid):
     code = "invalid_cursor"
     default_message = _l("The cursor is not valid; start again without one.")

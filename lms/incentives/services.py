@@ -21,7 +21,8 @@ from lms.unique_insert import insert_unless_taken
 from lms.extensions import db
 from lms.incentives import ledger, rules
 from lms.incentives.errors import (EligibilityNotFound, InvalidCursor, InvalidFilter,
-                                   InvalidReference, InvalidStatus, StatusConflict)
+                                   InvalidLimit, InvalidReference, InvalidStatus,
+                                   StatusConflict)
 from lms.incentives.export import (as_flag_cell, as_text_cell, blank_as_null, copy_chunks,
                                    csv_chunks, iso_utc)
 from lms.incentives.models import EligibilityItem, EligibilityStatus
@@ -155,6 +156,16 @@ def decode_cursor(cursor: str | None) -> int:
     if not text.startswith(_CURSOR_PREFIX) or not number.isdigit() or len(number) > 18:
         raise InvalidCursor(field="cursor")
     return int(number)
+
+
+def clean_limit(value: str | None) -> int:
+    """The page size a payer asked for, PAYER_PAGE when not given. Anything but a whole number
+    from 1 to MAX_PAYER_PAGE is refused rather than replaced, so a payer's mistake shows."""
+    if value is None:
+        return PAYER_PAGE
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_PAYER_PAGE):
+        raise InvalidLimit(field="limit")
+    return int(value)
 
 
 def clean_status_filter(value: str | None) -> str | None:

@@ -60,7 +60,9 @@ def test_an_item_that_becomes_eligible_later_is_not_skipped(app, client, payer):
 
 @pytest.mark.parametrize("query, code", [
     ("?status=bogus", "invalid_status"), ("?cursor=%%%", "invalid_cursor"),
-    ("?cursor=bm90LWEtY3Vyc29y", "invalid_cursor")])
+    ("?cursor=bm90LWEtY3Vyc29y", "invalid_cursor"), ("?limit=null", "invalid_limit"),
+    ("?limit=", "invalid_limit"), ("?limit=0", "invalid_limit"), ("?limit=501", "invalid_limit"),
+    ("?limit=%D9%A1", "invalid_limit"), ("?limit=-1", "invalid_limit")])
 def test_bad_listing_input_is_422(app, client, payer, query, code):
     answer = client.get(f"/api/v1/eligibility{query}", headers=factories.api_token(payer))
     assert answer.status_code == 422 and answer.get_json()["error"] == code
