@@ -100,9 +100,10 @@ def seed_course() -> tuple[int, int]:
 def seed_queue(course_id: int, version_id: int, provider_id: int, count: int) -> None:
     """`count` completed enrollments of as many learners, one in ten flagged."""
     db.session.execute(text("""
-        INSERT INTO users (email, name, password_hash, role, timezone, active, created_at)
+        INSERT INTO users (email, name, password_hash, role, timezone, active, created_at,
+                           participant_ref)
         SELECT 'q' || g || '@bench.test', 'Peserta ' || g, '!', 'learner', 'Asia/Jakarta',
-               true, now() FROM generate_series(1, :n) g"""), {"n": count})
+               true, now(), 'ALR-BENCH-' || g FROM generate_series(1, :n) g"""), {"n": count})
     db.session.execute(text("""
         INSERT INTO enrollments (user_id, course_id, version_id, status, enrolled_at,
                                  completed_at)
