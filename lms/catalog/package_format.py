@@ -24,7 +24,9 @@ OPTION_KEYS = {"text", "correct"}
 TASK_KEYS = {"instructions", "allow_link", "kinds", "max_mb"}
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".mkv", ".webm", ".m4v")
 # A reading's image travels as `images/<sha256>.<ext>`, named so in its body_html's src.
-IMAGE_SRC = re.compile(r'src="(images/[0-9a-f]{64}\.(?:png|jpg|webp|gif))"')
+# A stored reading image's name: its SHA-256 and the extension of its format.
+IMAGE_NAME = r"[0-9a-f]{64}\.(?:png|jpg|webp|gif)"
+IMAGE_SRC = re.compile(rf'src="(images/{IMAGE_NAME})"')
 
 
 @dataclass

@@ -21,7 +21,7 @@ from lms.admin import audit
 from lms.catalog.errors import ImageNotFound, ImageTooLarge, NotAReading
 from lms.catalog.image_check import image_format
 from lms.catalog.models import Course, Module, ModuleKind
-from lms.catalog.package_format import IMAGE_SRC
+from lms.catalog.package_format import IMAGE_NAME, IMAGE_SRC
 from lms.errors import Invalid
 from lms.learning.models import Enrollment
 from lms.extensions import db
@@ -32,13 +32,14 @@ FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"),
            "WEBP": ("webp", "image/webp"), "GIF": ("gif", "image/gif")}
 CONTENT_TYPES = dict(FORMATS.values())
 PREFIX = "reading-images/"
-NAME = re.compile(r"^[0-9a-f]{64}\.(?:png|jpg|webp|gif)$")
+ROUTE = "/reading-images/"
+NAME = re.compile(rf"^{IMAGE_NAME}$")
 # What the sanitiser lets through as an image's src: this route, nothing from elsewhere.
-SRC = re.compile(r"^/reading-images/[0-9]{1,10}/[0-9a-f]{64}\.(?:png|jpg|webp|gif)$")
+SRC = re.compile(rf"^{ROUTE}[0-9]{{1,10}}/{IMAGE_NAME}$")
 
 
 def src_for(course_id: int, name: str) -> str:
-    return f"/reading-images/{course_id}/{name}"
+    return f"{ROUTE}{course_id}/{name}"
 
 
 def add_image(actor: User, module: Module, stream: BinaryIO) -> str:
@@ -77,7 +78,7 @@ def store(data: bytes) -> str:
 
 # --- course packages: images travel as files `images/<name>`, independent of the course ---
 
-_OWN_SRC = re.compile(r'src="/reading-images/[0-9]{1,10}/([0-9a-f]{64}\.(?:png|jpg|webp|gif))"')
+_OWN_SRC = re.compile(rf'src="{ROUTE}[0-9]{{1,10}}/({IMAGE_NAME})"')
 
 
 def to_package(body: str) -> tuple[str, dict[str, str]]:
