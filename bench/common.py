@@ -35,6 +35,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -206,20 +207,38 @@ def parse_wrk(output: str, url: str = "", duration: int = 0, connections: int = 
 
 
 def run_wrk(url: str, duration: int | None = None, connections: int | None = None,
-            threads: int | None = None, timeout_s: int = 5) -> WrkResult:
+            threads: int | None = None, timeout_s: int = 5, script: str | None = None,
+            label: str | None = None) -> WrkResult:
     """Load `url` with wrk for a bounded time (BENCH_DURATION s, BENCH_CONNECTIONS
-    connections by default) and return the parsed result. Raises if wrk is missing."""
+    connections by default) and return the parsed result. A Lua `script` may write the
+    requests (bodies, headers, paths rotating over rows or sessions); `label` then names the
+    result in place of `url`. Raises if wrk is missing."""
     binary = shutil.which("wrk")
     if binary is None:
         raise RuntimeError("wrk is not installed (Debian package `wrk`)")
     duration = duration or WRK_DURATION
     connections = connections or WRK_CONNECTIONS
     threads = min(threads or WRK_THREADS, connections)
-    completed = subprocess.run(
-        [binary, "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
-         f"--timeout={timeout_s}s", url],
-        check=True, capture_output=True, text=True, timeout=duration + 30)
-    return parse_wrk(completed.stdout, url, duration, connections)
+    command = [binary, "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
+               f"--timeout={timeout_s}s", url]
+    with contextlib.ExitStack() as cleanup:
+        if script is not None:
+            handle = cleanup.enter_context(
+                tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False))
+            cleanup.callback(os.unlink, handle.name)
+            handle.write(script)
+            handle.close()
+            command[-1:-1] = ["-s", handle.name]
+        completed = subprocess.run(command, check=True, capture_output=True, text=True,
+                                   timeout=duration + 30)
+    return parse_wrk(completed.stdout, label or url, duration, connections)
+
+
+def run_lua(base: str, script: str, duration: int | None = None,
+            connections: int | None = None, threads: int | None = None,
+            path: str = "") -> WrkResult:
+    """`run_wrk` with a Lua `script`; `path` only labels the result."""
+    return run_wrk(base, duration, connections, threads, script=script, label=base + path)
 
 
 def print_table(headers: list[str], rows: list[list[object]]) -> None:

@@ -43,7 +43,11 @@ def _is_sqlite(dbapi_connection) -> bool:
 
 
 def sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Foreign keys and WAL on SQLite, so the embedded default behaves like production."""
+    """Foreign keys and WAL on SQLite, so the embedded default behaves like production.
+
+    `synchronous=NORMAL`: in WAL mode a commit is written to the log before it returns but not
+    fsynced, so an acknowledged heartbeat survives a killed process (not a power cut); FULL's
+    fsync per commit halved the heartbeat rate of the single-box default."""
     if not _is_sqlite(dbapi_connection):
         return
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see below) instead of pysqlite.
@@ -51,17 +55,19 @@ def sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def sqlite_begin_immediate(connection) -> None:
-    """Take SQLite's write lock at the start of every transaction.
+    """Take SQLite's write lock at the start of every transaction that may write.
 
     With deferred transactions, two requests can both read a row (a redeem code, a playback
     session) and then race to write it; the loser fails with "database is locked" instead of
     waiting. BEGIN IMMEDIATE makes writers queue (busy_timeout) and read current data, which is
-    what PostgreSQL's row locks give us in production.
+    what PostgreSQL's row locks give us in production. A request that only reads (see
+    `lms.transactions`) begins deferred: WAL readers never wait for the writer.
     """
     if connection.dialect.name == "sqlite":
         deferred = getattr(_thread_flags, "deferred", False)
@@ -71,13 +77,17 @@ def sqlite_begin_immediate(connection) -> None:
 _thread_flags = threading.local()
 
 
-def defer_sqlite_transactions_in_this_thread() -> None:
-    """Start plain (deferred) transactions in the calling thread.
+def defer_sqlite_transactions_in_this_thread(deferred: bool = True) -> bool:
+    """Start plain (deferred) transactions in the calling thread, or (False) immediate ones
+    again; returns the previous setting, for the caller to restore.
 
-    For a test's own thread, which sets up data and reads results while a live server or racing
-    threads do the real work: holding the write lock for a whole test would block them.
+    For requests that only read, and for a test's own thread, which sets up data and reads
+    results while a live server or racing threads do the real work: holding the write lock for
+    a whole test would block them.
     """
-    _thread_flags.deferred = True
+    previous = getattr(_thread_flags, "deferred", False)
+    _thread_flags.deferred = deferred
+    return previous
 
 
 #: A pooled server connection unused for longer than this is pinged before it is handed out.
@@ -108,3 +118,4 @@ def ping_idle_connection(dbapi_connection, connection_record, connection_proxy) 
         dbapi_connection.autocommit = autocommit
     except Exception as error:  # whatever the driver raises, the connection is gone
         raise exc.DisconnectionError(str(error)) from error
+

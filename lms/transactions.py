@@ -20,6 +20,7 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from lms.db_types import defer_sqlite_transactions_in_this_thread
 from lms.errors import AlurError
 from lms.extensions import db
 
@@ -81,10 +82,27 @@ def _note_flush(session: Session, flush_context: Any) -> None:
         g._alur_flushed = True
 
 
+def _begin_reads_deferred() -> None:
+    """A request that may not write begins its SQLite transaction deferred: it never queues
+    behind the heartbeats' write lock. Set before every other hook, which may load the user."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    read_only = view is not None and not _may_write(view)
+    g._alur_deferred_before = defer_sqlite_transactions_in_this_thread(read_only) \
+        if read_only else None
+
+
+def _restore_begin(error: BaseException | None = None) -> None:
+    previous = g.pop("_alur_deferred_before", None)
+    if previous is not None:
+        defer_sqlite_transactions_in_this_thread(previous)
+
+
 def init_app(app: Flask) -> None:
     """Wrap every registered view; call after the blueprints are registered."""
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
             app.view_functions[endpoint] = ends_transaction(view)
+    app.before_request_funcs.setdefault(None, []).insert(0, _begin_reads_deferred)
+    app.teardown_request(_restore_begin)
     if not event.contains(Session, "after_flush", _note_flush):
         event.listen(Session, "after_flush", _note_flush)
