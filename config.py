@@ -70,6 +70,10 @@ class Config:
     # Idle connections are pinged before use by lms.db_types (not on every checkout).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # How long a Redis call (connecting, or waiting for the answer) may take before it fails,
+    # so a Redis out of reach delays a request by at most this much. Above the 1 s the
+    # worker's blocking pop waits for a job, which would otherwise time out while idle.
+    REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS") or 3)
 
     # Accounts
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
@@ -117,7 +121,16 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     RATELIMIT_STORAGE_URI = rate_limit_storage_uri()
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                                 "socket_timeout": REDIS_TIMEOUT_SECONDS}
     RATELIMIT_HEADERS_ENABLED = True
+    # While the shared store (Redis) is out of reach, each process counts in its own memory
+    # and goes back to the store once it answers: sign-in stays throttled (per process) and
+    # nobody is turned away for an outage, where failing open would drop the throttle and
+    # failing closed would lock every learner out. What can still fail (counting a failed
+    # sign-in after the answer, when the store died mid-request) is logged, not a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     # Media
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))

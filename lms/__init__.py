@@ -7,11 +7,12 @@ from flask import Flask
 
 from config import INSTANCE_DIR, config_for
 from lms import (cli, i18n, listeners, models, request_bodies, security,  # noqa: F401
-                 transactions)
+                 sweeps, transactions)
 from lms.blueprints import BLUEPRINTS
 from lms.converters import DatabaseIdConverter
 from lms.errors import register_error_handlers
-from lms.extensions import babel, csrf, db, init_task_queue, limiter, login_manager, migrate
+from lms.extensions import (babel, csrf, db, init_rate_limits, init_task_queue, login_manager,
+                            migrate)
 from lms.media import storage as media_storage
 from lms.proxies import trust_proxies
 from lms.web import compression, headers, session_cookie, static_files
@@ -35,7 +36,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     session_cookie.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
-    limiter.init_app(app)
+    init_rate_limits(app)
     init_task_queue(app)
     media_storage.init_app(app)
     security.init_login(app)

@@ -6,15 +6,18 @@ human sentence. Under /api/ every error, including Werkzeug's and unexpected one
 """
 from __future__ import annotations
 
+import errno
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, DisconnectionError
 from werkzeug.exceptions import HTTPException
 
-from lms.extensions import db
+from lms.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,69 @@ class TooLarge(AlurError):
     default_message = _l("The request is too large.")
 
 
+#: Seconds a client waits before trying again while the database is out of reach: a server
+#: restart or a fail-over takes a few seconds, and the player's next heartbeat is due in 10.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailable(AlurError):
+    """The database server could not be reached (restarting, failing over, refusing
+    connections): nothing was saved, and the same request will work again shortly."""
+    status = 503
+    code = "database_unavailable"
+    default_message = _l("Alur cannot reach its database right now. Nothing was saved: "
+                         "try again in a few seconds.")
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+
+
+class InsufficientStorage(AlurError):
+    """The disk that keeps uploads is full. 507 (RFC 4918: the server cannot store what the
+    request needs), not 413: the file is within the limits and fits once room is made, so
+    the uploader must not be told to make it smaller."""
+    status = 507
+    code = "storage_full"
+    default_message = _l("There is no room left to store this file, so nothing was saved. "
+                         "Try again later; if it keeps happening, tell the programme's "
+                         "administrators that the media storage is full.")
+
+
+#: The errno values of a write refused for lack of space (a full disk, a user's quota).
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT})
+#: SQLSTATEs of a server out of reach: connection exceptions (class 08), shutting down or
+#: starting up (57P01-57P03), out of connection slots (53300).
+UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database server is out of reach, rather than that a
+    statement is wrong: a connection the pool found dead, a connection lost mid-statement
+    (SQLAlchemy then invalidates the pool), or a server refusing new connections."""
+    if isinstance(error, DisconnectionError):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    # Only server drivers carry a SQLSTATE (SQLite's errors have none: its file has no
+    # server to lose, and "database is locked" or a missing table are not outages).
+    if not hasattr(error.orig, "sqlstate"):
+        return False
+    sqlstate = error.orig.sqlstate  # None: libpq itself could not connect or lost the line
+    return sqlstate is None or sqlstate.startswith(UNREACHABLE_SQLSTATES)
+
+
+@contextmanager
+def refusing_when_full() -> Iterator[None]:
+    """Turn a write refused for lack of disk space into InsufficientStorage, which a form
+    shows beside its field like any other refusal."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in NO_SPACE:
+            raise
+        raise InsufficientStorage() from error
+
+
 HTTP_CODES = {
     400: ("bad_request", _l("The request could not be understood.")),
     401: ("unauthorized", _l("Sign in first.")),
@@ -147,6 +213,26 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         code, message = HTTP_CODES[422]
         return _render(422, code, str(message))
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(DisconnectionError)
+    def handle_database_error(error: Exception):
+        if not database_unreachable(error):
+            return handle_unexpected(error)
+        log.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        # Who is signed in cannot be asked of a database that is not there, and a user
+        # loaded before the failure was expired by the rollback: the page is drawn for a
+        # visitor (the session cookie is untouched, so the next page is signed in again).
+        g._login_user = login_manager.anonymous_user()
+        return handle_alur_error(DatabaseUnavailable())
+
+    @app.errorhandler(OSError)
+    def handle_os_error(error: OSError):
+        if error.errno not in NO_SPACE:
+            return handle_unexpected(error)
+        log.error("no space left on %s %s: %s", request.method, request.path, error)
+        return handle_alur_error(InsufficientStorage())
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):

@@ -13,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
+from redis import ConnectionPool
 from sqlalchemy import MetaData
 
 from lms import ratelimit_storage  # noqa: F401 (registers sqlite:/// with Flask-Limiter)
@@ -41,8 +42,10 @@ task_queue = Huey("alur", storage_class=SqliteStorage, filename=":memory:", imme
 def init_task_queue(app: Flask) -> None:
     """Bind the task queue to the configured broker and remember the app for task contexts."""
     if app.config.get("REDIS_URL"):
+        timeout = float(app.config["REDIS_TIMEOUT_SECONDS"])
         task_queue.storage_class = RedisStorage
-        task_queue.storage_kwargs = {"url": app.config["REDIS_URL"]}
+        task_queue.storage_kwargs = {"connection_pool": ConnectionPool.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=timeout, socket_timeout=timeout)}
     else:
         path = Path(app.config["HUEY_SQLITE_PATH"])
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,11 +57,18 @@ def init_task_queue(app: Flask) -> None:
     task_queue.flask_app = app  # type: ignore[attr-defined]
 
 
+def init_rate_limits(app: Flask) -> None:
+    limiter.init_app(app)
+    # The Limiter object outlives an app (the tests build many in one process) and would
+    # carry "store down, counting in memory" over to the next app and its store.
+    limiter._storage_dead = False
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
 __all__ = [
     "db", "migrate", "login_manager", "csrf", "babel", "limiter", "task_queue",
-    "init_task_queue", "is_api_request",
+    "init_task_queue", "init_rate_limits", "is_api_request",
 ]

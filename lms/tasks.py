@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
+from lms.clock import utcnow
 from lms.extensions import db, task_queue
+
+#: A job queued this long ago and still not done was lost with its queue (Redis restarted
+#: empty, or the enqueue itself failed while Redis was down): the sweeps queue it again. Far
+#: above a job's normal wait, so a busy queue is rarely given the same job twice (running
+#: one twice is harmless: a check finds its completion no longer pending, a render rewrites
+#: the same file).
+LOST_JOB_MINUTES = 10
 
 
 def app_task(**options: Any) -> Callable:
@@ -23,3 +32,13 @@ def app_task(**options: Any) -> Callable:
                     raise
         return task_queue.task(**options)(run)
     return decorator
+
+
+def requeue_lost(due_before: Callable[[datetime], list[int]], queue: Callable[[int], None],
+                 now: datetime | None = None) -> list[int]:
+    """Queue again, with `queue`, the ids `due_before(cutoff)` finds still waiting for a job
+    that should have run LOST_JOB_MINUTES ago; returns them."""
+    ids = due_before((now or utcnow()) - timedelta(minutes=LOST_JOB_MINUTES))
+    for item_id in ids:
+        queue(item_id)
+    return ids

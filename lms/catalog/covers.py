@@ -14,7 +14,7 @@ from lms.admin import audit
 from lms.catalog.errors import CoverTooLarge
 from lms.catalog.image_check import image_format
 from lms.catalog.models import Course
-from lms.errors import Invalid
+from lms.errors import Invalid, refusing_when_full
 from lms.extensions import db
 from lms.media.storage import current_storage
 from lms.media import services as media
@@ -36,7 +36,7 @@ def image_kind(data: bytes) -> str:
 
 def set_cover(actor: User | None, course: Course, stream: BinaryIO) -> Course:
     """Store a new cover (the old one goes once this commits). Raises Forbidden /
-    CourseNotFound, CoverTooLarge (413) and Invalid (invalid_cover)."""
+    CourseNotFound, CoverTooLarge (413), Invalid (invalid_cover) and InsufficientStorage (507)."""
     if actor is not None:
         rules.ensure_may_author(actor, course)
     limit = int(current_app.config.get("COVER_MAX_MB", 5)) * 1024 * 1024
@@ -46,7 +46,8 @@ def set_cover(actor: User | None, course: Course, stream: BinaryIO) -> Course:
     extension, _ = FORMATS[image_kind(data)]
     key = f"covers/{course.id}/{secrets.token_hex(8)}.{extension}"
     media.note_written(key)
-    current_storage().save(key, io.BytesIO(data))
+    with refusing_when_full():
+        current_storage().save(key, io.BytesIO(data))
     if course.cover_key:
         media.delete_after_commit(course.cover_key, folder=False)
     course.cover_key = key

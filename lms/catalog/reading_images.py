@@ -22,7 +22,7 @@ from lms.catalog.errors import ImageNotFound, ImageTooLarge, NotAReading
 from lms.catalog.image_check import image_format
 from lms.catalog.models import Course, Module, ModuleKind
 from lms.catalog.package_format import IMAGE_NAME, IMAGE_SRC
-from lms.errors import Invalid
+from lms.errors import Invalid, refusing_when_full
 from lms.learning.models import Enrollment
 from lms.extensions import db
 from lms.media.storage import NotFound as MissingObject, current_storage
@@ -60,7 +60,8 @@ def add_image(actor: User, module: Module, stream: BinaryIO) -> str:
 
 def store(data: bytes) -> str:
     """Store an image's bytes under their hash and return the name (`<sha256>.<ext>`).
-    Raises Invalid when they are not a PNG, JPEG, WebP or GIF image."""
+    Raises Invalid when they are not a PNG, JPEG, WebP or GIF image, InsufficientStorage
+    when the disk is full."""
     kind = image_format(
         data, FORMATS,
         Invalid(_l("The image must be a PNG, JPEG, WebP or GIF file."), code="invalid_image",
@@ -72,7 +73,8 @@ def store(data: bytes) -> str:
     # Not noted for deletion on rollback: the same bytes may already be in another reading,
     # and an object nothing refers to costs only its space.
     if not storage.exists(PREFIX + name):
-        storage.save(PREFIX + name, io.BytesIO(data), content_type)
+        with refusing_when_full():
+            storage.save(PREFIX + name, io.BytesIO(data), content_type)
     return name
 
 

@@ -274,9 +274,12 @@ def store_pdf(certificate_id: int) -> Certificate | None:
     return certificate
 
 
-def certificates_without_pdf() -> list[int]:
-    return list(db.session.scalars(select(Certificate.id).where(Certificate.pdf_key.is_(None))
-                                   .order_by(Certificate.id)))
+def certificates_without_pdf(issued_before: datetime | None = None) -> list[int]:
+    """Certificates whose PDF is not stored (issued before `issued_before`, when given)."""
+    statement = select(Certificate.id).where(Certificate.pdf_key.is_(None))
+    if issued_before is not None:
+        statement = statement.where(Certificate.issued_at < issued_before)
+    return list(db.session.scalars(statement.order_by(Certificate.id)))
 
 
 def admin_certificates(actor: User, query: str = "", status: str = "", page: int = 1,

@@ -1,12 +1,14 @@
-"""Background work: rendering certificate PDFs once their rows are committed."""
+"""Background work: rendering certificate PDFs once their rows are committed, and queueing
+again those a lost queue dropped (lms.sweeps)."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from lms.certificates import services
-from lms.tasks import app_task
+from lms.tasks import app_task, requeue_lost
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +21,7 @@ def render_certificate_pdf(certificate_id: int) -> None:
 def queue_render(certificate_id: int) -> None:
     try:
         render_certificate_pdf(certificate_id)
-    except Exception:  # the row is committed; `flask certificates render` queues it again
+    except Exception:  # the row is committed: the sweep below queues it again
         log.exception("could not queue the PDF of certificate %s", certificate_id)
 
 
@@ -33,3 +35,8 @@ def queue_pending_renders(session: Session) -> None:
 
 def forget_pending_renders(session: Session) -> None:
     session.info.pop(services.PENDING_RENDERS, None)
+
+
+def requeue_lost_renders(now: datetime | None = None) -> list[int]:
+    return requeue_lost(lambda cutoff: services.certificates_without_pdf(issued_before=cutoff),
+                        queue_render, now)

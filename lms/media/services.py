@@ -32,7 +32,7 @@ from lms.accounts.models import User
 from lms.admin import audit
 from lms.catalog.models import CourseStatus, Module
 from lms.clock import utcnow
-from lms.errors import Conflict
+from lms.errors import Conflict, refusing_when_full
 from lms.extensions import db
 from lms.media import rules
 from lms.media.errors import InvalidVideo, MissingFile, UploadNotReceived, VideoTooLarge
@@ -276,14 +276,16 @@ def receive_upload(actor: User | None, module: Module, filename: str | None,
     `probed` is the probe of these very bytes when the caller has already made it (a course
     package checks every video before creating anything). `actor` None is the system (demo
     seed). Raises NotFound/NotAVideoModule (see rules),
-    MissingFile (422), VideoTooLarge (413) and InvalidVideo (422, with the probe's code). On
-    any failure nothing is stored and no asset remains.
+    MissingFile (422), VideoTooLarge (413), InvalidVideo (422, with the probe's code) and
+    InsufficientStorage (507, the disk is full). On any failure nothing is stored and no
+    asset remains.
     """
     if actor is not None:
         media_permissions.ensure_may_manage_module_video(actor, module)
     if stream is None or not filename:
         raise MissingFile()
-    with work_dir() as folder:
+    # A full disk (the scratch folder or the store) is a refusal the page shows by the form.
+    with refusing_when_full(), work_dir() as folder:
         local = folder / clean_filename(filename)
         size = _copy_limited(stream, local, upload_limit_bytes())
         info = probed or _probe(local)

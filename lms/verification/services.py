@@ -123,10 +123,12 @@ def check_completion(completion_id: int, now: datetime | None = None) -> Complet
     return completion
 
 
-def pending_ids() -> list[int]:
-    return list(db.session.scalars(select(Completion.id)
-                                   .where(Completion.status == CompletionStatus.PENDING)
-                                   .order_by(Completion.id)))
+def pending_ids(created_before: datetime | None = None) -> list[int]:
+    """Completions whose checks have not run (opened before `created_before`, when given)."""
+    statement = select(Completion.id).where(Completion.status == CompletionStatus.PENDING)
+    if created_before is not None:
+        statement = statement.where(Completion.created_at < created_before)
+    return list(db.session.scalars(statement.order_by(Completion.id)))
 
 
 def get_completion(actor: User, completion_id: int) -> Completion:
