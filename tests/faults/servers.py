@@ -3,7 +3,7 @@ the app under gunicorn, a throw-away PostgreSQL cluster and a throw-away Redis.
 
     with gunicorn_app(app_env(url, tmp_path)) as app:  # app.url, app.worker_pids()
     with postgres_cluster() as pg:            # pg.url (postgresql://...), pg.restart()
-    with redis_server() as redis:             # redis.url, redis.stop(), redis.start()
+    with redis_server() as redis:             # redis.url, .stop(), .start(), .freeze()
 
 The shared PostgreSQL on 5432 and Redis on 6379 are never touched: other suites run on them.
 """
@@ -199,8 +199,14 @@ class RedisServer:
         finally:
             client.close()
 
+    def freeze(self) -> None:
+        """SIGSTOP: connections are still accepted (by the kernel) and never answered, as a
+        stuck server or a network partition looks to a client."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
     def stop(self) -> None:
-        """Kill it outright (SIGKILL): no goodbye to connected clients."""
+        """Kill it outright (SIGKILL, which also ends a frozen one): no goodbye to clients."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
