@@ -5,8 +5,10 @@ Six honest players send heartbeats back to back (a new connection each, as phone
 NAT do, so both workers always have some in flight) to gunicorn with two workers of two
 threads, while a worker is killed outright three times. A request cut by a kill gets no
 answer, which the player survives like a dropped network; what the test holds is the store:
-every heartbeat answered 200 has its evidence row as answered, no (session, seq) is stored
-twice, and each learner's progress is exactly what the stored evidence adds up to.
+every heartbeat answered has its evidence row as answered, no (session, seq) is stored twice,
+and each learner's progress is exactly what the stored evidence adds up to. (The time goes
+into the new workers' start: each imports the app, seconds on a loaded machine, and a worker
+is killed only while another serves.)
 """
 from __future__ import annotations
 
