@@ -6,6 +6,7 @@ the test's own, which is killed outright (SIGKILL) mid-test and later started ag
 a Redis restarted without persistence comes back. A learner completes the course while it is
 down: the completion's check cannot be queued, the request still succeeds and the completion
 waits, pending; the sweep queues it again once Redis answers, and a real consumer runs it.
+A certificate issued while Redis is down waits for its PDF the same way.
 """
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from sqlalchemy import select
 
 from lms import sweeps
 from lms.catalog.models import ModuleKind
+from lms.certificates import services as certificate_services
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.tasks import LOST_JOB_MINUTES
 from lms.verification import tasks as verification_tasks
 from lms.verification.models import CompletionStatus
-from tests import factories
+from tests import factories, factories_certificates
 from tests.faults.servers import wait_until
 from tests.faults.studying import WRONG_PASSWORD, completion_of, read_through, sign_in, timed
 from tests.media.worker_support import consumer_thread
@@ -59,3 +61,18 @@ def test_without_redis_learners_are_served_and_their_jobs_wait_for_it(app, clien
                    and db.session.scalar(select(Certificate.pdf_key)) is not None,
                    30, "the waiting check and the PDF it leads to ran")
     assert completion_of(enrollment).status == CompletionStatus.VERIFIED
+
+
+def test_a_pdf_that_could_not_be_queued_is_rendered_after_the_sweep(app, clock, redis):
+    enrollment = factories_certificates.completed_without_certificate()
+    redis.stop()
+    certificate = certificate_services.issue_certificate(enrollment, clock.now())
+    db.session.commit()  # the render cannot be queued: the certificate waits for its PDF
+    assert certificate.pdf_key is None
+
+    redis.start()
+    with consumer_thread():
+        clock.advance(LOST_JOB_MINUTES * 60 + 1)
+        sweeps.sweep_lost_jobs()
+        wait_until(lambda: db.session.commit() or db.session.get(Certificate, certificate.id)
+                   .pdf_key is not None, 30, "the PDF rendered")
