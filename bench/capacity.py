@@ -10,9 +10,14 @@ on S3 (moto's S3 server on loopback, as tests/integration/conftest.py starts it)
 storage. The load is open-loop: a wrk Lua script keeps a schedule per learner and paces each
 request with wrk's `delay()`, so the offered rate is N x the per-learner rate below whatever
 the server does, and the script also measures how late each request left against that
-schedule (a saturated server shows up as lateness, not as a politely lower rate).
+schedule (a saturated server shows up as lateness, not as a politely lower rate). wrk rather
+than Locust because the load generator shares the two cores with the server: wrk's C event
+loop with a small Lua script costs about 0.2 ms of CPU per request here (the `wrk cores`
+column), where Locust runs every simulated user in Python at several times that. wrk's Lua hooks do not say which connection asks, so the script keeps one
+schedule per wrk thread and hands each request to whichever connection is free next.
 
-What one learner sends (the mobile/API client: bearer token; MIX_PER_LEARNER has the rates):
+What one learner sends (an app client with a bearer token, like bench.heartbeat's bearer row;
+`mix_per_learner` has the rates):
 
 * a heartbeat every 10 s (increasing seq, position advancing at 1x from its first heartbeat);
 * a segment every 6 s, the next one the player needs: the web player buffers 12 s ahead
@@ -39,7 +44,10 @@ no errors (non-2xx/3xx answers or socket errors) and p99 latency + p99 lateness 
 For each step, CPU is sampled from /proc over the step: the gunicorn processes (app), the
 PostgreSQL backends of the bench's database, PostgreSQL's own background processes, wrk
 (the load generator, on the same two cores) and this process (moto's S3 server), and what
-the rest of the machine used. Writes bench/results/capacity.json and prints a table.
+the rest of the machine used. Then (`--calibrate`, on by default) each kind of request is
+sent alone at a light load (400 learners, 40 requests/s) to cost it: CPU per request in the
+app and the database, weighted by the mix into each kind's share of a learner's cost.
+Writes bench/results/capacity.json and prints the tables.
 Target: >= 10,000 learners on PostgreSQL with media on S3 (issue #15).
 """
 from __future__ import annotations
@@ -70,7 +78,7 @@ os.environ["ALUR_INSTANCE_DIR"] = INSTANCE_DIR
 
 import boto3  # noqa: E402
 import psycopg  # noqa: E402
-from flask import current_app  # noqa: E402
+from flask import Flask, current_app  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 from sqlalchemy import select  # noqa: E402
@@ -82,7 +90,7 @@ from lms import create_app  # noqa: E402
 from lms.accounts import services as accounts  # noqa: E402
 from lms.accounts.models import Provider, Role, User  # noqa: E402
 from lms.assessments import authoring, presenters, quizzes  # noqa: E402
-from lms.assessments.models import QuizRole  # noqa: E402
+from lms.assessments.models import QuizAttempt, QuizRole  # noqa: E402
 from lms.assessments.rules import MAX_ATTEMPTS_ALLOWED  # noqa: E402
 from lms.catalog import services as catalog  # noqa: E402
 from lms.catalog.models import Course, Module, ModuleKind  # noqa: E402
@@ -348,7 +356,7 @@ def make_hls(folder: Path, seconds: int) -> tuple[Path, HlsResult]:
     return folder / "hls", transcode_to_hls(source, folder / "hls", probe_video(source))
 
 
-def _add_video(course, number: int, hls: HlsResult) -> int:
+def _add_video(course: Course, number: int, hls: HlsResult) -> int:
     module = catalog.add_module(None, course, ModuleKind.VIDEO, f"Pelajaran {number}",
                                 required=False, duration_seconds=hls.duration)
     db.session.add(VideoAsset(module_id=module.id, status=AssetStatus.READY,
@@ -359,7 +367,7 @@ def _add_video(course, number: int, hls: HlsResult) -> int:
     return module.id
 
 
-def _add_quiz(course) -> int:
+def _add_quiz(course: Course) -> int:
     """A quiz of five single-choice questions, 20 attempts, 30 minutes, not required (so the
     video modules stay open whatever the attempts score)."""
     module = catalog.add_module(None, course, ModuleKind.QUIZ, "Kuis", required=False)
@@ -383,11 +391,8 @@ def seed_course(hls_dir: Path, hls: HlsResult, steps: int) -> World:
     catalog.publish_course(None, course)
     make_storage(current_app.config).upload_dir(hls_dir, HLS_PREFIX)
     db.session.commit()
-    # Modules are copied into the published version: the learners' ids are the published ones.
-    published = {m.title: m.id for m in course.current_version.modules}
-    rendition = hls.renditions[0].rendition.name
-    return World(course.id, [published[f"Pelajaran {n + 1}"] for n in range(steps)],
-                 published["Kuis"], rendition, float(hls.segment_seconds),
+    return World(course.id, videos, quiz, hls.renditions[0].rendition.name,
+                 float(hls.segment_seconds),
                  rules.segment_count(hls.duration, hls.segment_seconds))
 
 
@@ -427,7 +432,7 @@ def open_watch_sessions(world: World, count: int, module_id: int) -> list[int]:
     return opened_ids
 
 
-def wrong_answers(attempt) -> str:
+def wrong_answers(attempt: QuizAttempt) -> str:
     """The submit body choosing a wrong option of every question (the quiz stays open)."""
     right = presenters.correct_tokens(attempt)
     answers = {str(q.question_id): [next(o.option_id for o in q.options
@@ -467,6 +472,7 @@ class StepPlan:
     starters: str  # "token;..."
     takers: str  # "token attempt answers;..."
     mix: dict[str, float]  # requests per learner-second, by kind
+    seconds: int  # how long the load runs
     prepare_seconds: float
 
 
@@ -474,14 +480,14 @@ def _pack(rows: list[tuple]) -> str:
     return ";".join(" ".join(str(value) for value in row) for row in rows)
 
 
-def plan_step(world: World, learners: int, index: int, mix: dict[str, float],
+def plan_step(world: World, learners: int, index: int, mix: dict[str, float], seconds: int,
               args: argparse.Namespace) -> StepPlan:
     """Seed what the step needs (in-process, before the clock starts): enough learners, the
     watchers' sessions on this step's module, the quiz attempts the script will submit."""
     began = time.monotonic()
-    starters = math.ceil(learners * args.step_seconds * mix["open_session"]) + args.wrk_threads
+    starters = math.ceil(learners * seconds * mix["open_session"]) + args.wrk_threads
     # A fifth more attempts than the step's schedule reaches, so the quiz never runs out.
-    takers = min(learners, math.ceil(learners * args.step_seconds * mix["quiz_start"] * 1.2)
+    takers = min(learners, math.ceil(learners * seconds * mix["quiz_start"] * 1.2)
                  + 2 * args.wrk_threads)
     seed_learners(world, learners + starters)
     module_id = world.video_modules[index]
@@ -495,7 +501,7 @@ def plan_step(world: World, learners: int, index: int, mix: dict[str, float],
                         in zip(session_ids, watching)]),
         starters=_pack([(token,) for _, token, _ in
                         world.learners[learners:learners + starters]]),
-        takers=_pack(attempts), mix=mix, prepare_seconds=round(time.monotonic() - began, 1))
+        takers=_pack(attempts), mix=mix, seconds=seconds, prepare_seconds=round(time.monotonic() - began, 1))
 
 
 def lua_script(world: World, plan: StepPlan, args: argparse.Namespace) -> str:
@@ -666,18 +672,18 @@ def run_step(base: str, world: World, plan: StepPlan, args: argparse.Namespace,
         handle.write(lua_script(world, plan, args))
     connections = connections_for(plan, args)
     command = [binary, "--latency", f"-t{args.wrk_threads}", f"-c{connections}",
-               f"-d{args.step_seconds}s", "--timeout=5s", "-s", handle.name, base]
+               f"-d{plan.seconds}s", "--timeout=5s", "-s", handle.name, base]
     probe.start()
     try:
         completed = subprocess.run(command, capture_output=True, text=True,
-                                   timeout=args.step_seconds + 60)
+                                   timeout=plan.seconds + 60)
     finally:
         os.unlink(handle.name)
     cpu = probe.stop()
     if completed.returncode or completed.stderr.strip():
         # A Lua error in init() leaves wrk sending its default request: never a result.
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
-    wrk = common.parse_wrk(completed.stdout, base, args.step_seconds, connections)
+    wrk = common.parse_wrk(completed.stdout, base, plan.seconds, connections)
     script = parse_script_report(completed.stdout)
     return judge(plan, wrk, script, cpu, args)
 
@@ -776,16 +782,16 @@ def bisect(passed: int, failed: int) -> int | None:
 class Served:
     """One backend's seeded world and its gunicorn; each step takes the next fresh module."""
 
-    def __init__(self, backend: str, app, world: World, base: str, database_url: str,
+    def __init__(self, backend: str, app: Flask, world: World, base: str, database_url: str,
                  args: argparse.Namespace) -> None:
         self.backend, self.app, self.world, self.base, self.args = \
             backend, app, world, base, args
         self.probe = CpuProbe(base, database_url)
         self.used = 0
 
-    def step(self, learners: int, mix: dict[str, float]) -> dict:
+    def step(self, learners: int, mix: dict[str, float], seconds: int) -> dict:
         with self.app.app_context():
-            plan = plan_step(self.world, learners, self.used, mix, self.args)
+            plan = plan_step(self.world, learners, self.used, mix, seconds, self.args)
             db.session.remove()
             db.engine.dispose()  # no idle connection of ours among the backends
         self.used += 1
@@ -798,7 +804,7 @@ def climb(served: Served, args: argparse.Namespace) -> dict:
     results: list[dict] = []
 
     def passes(learners: int) -> bool:
-        results.append(served.step(learners, mix))
+        results.append(served.step(learners, mix, args.step_seconds))
         print(f"{served.backend}/{args.storage}: {step_line(results[-1])}", flush=True)
         return results[-1]["passed"]
 
@@ -838,7 +844,7 @@ def calibrate(served: Served, args: argparse.Namespace) -> dict[str, dict]:
     the database, and its latency."""
     costs = {}
     for kind, mix in calibration_mixes().items():
-        costs[kind] = served.step(CALIBRATION_LEARNERS, mix)
+        costs[kind] = served.step(CALIBRATION_LEARNERS, mix, args.calibrate_seconds)
         print(f"{served.backend}/{args.storage}: {kind} alone: "
               f"{step_line(costs[kind])}", flush=True)
     return costs
@@ -912,7 +918,7 @@ def cpu_split(result: dict) -> list[str]:
                                              "load_generator", "bench_and_s3", "other")]
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="postgresql,sqlite",
                         help="comma-separated: postgresql, sqlite (default both)")
@@ -920,7 +926,7 @@ def main() -> None:
                         help="media on moto's S3 server (default) or the local folder")
     parser.add_argument("--learners", default=DEFAULT_LADDER,
                         help=f"the ladder of learners per step (default {DEFAULT_LADDER})")
-    parser.add_argument("--max-learners", type=int, default=10_000,
+    parser.add_argument("--max-learners", type=int, default=TARGET_LEARNERS,
                         help="the last step of the ladder (default 10000, the target)")
     parser.add_argument("--refine", type=int, default=2,
                         help="bisection steps after the first failure (default 2)")
@@ -936,13 +942,19 @@ def main() -> None:
                              "x 0.2 s is more)")
     parser.add_argument("--calibrate", action=argparse.BooleanOptionalAction, default=True,
                         help="also measure each kind of request alone (default on)")
+    parser.add_argument("--calibrate-seconds", type=int, default=10,
+                        help="seconds of load per kind when costing it alone (default 10)")
     parser.add_argument("--wrk-threads", type=int, default=1,
                         help="wrk threads (default 1: the load generator shares the cores)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def main() -> None:
+    args = parse_args()
     media = Path(tempfile.mkdtemp(prefix="alur-bench-capacity-hls-"))
     # Long enough that no learner reaches the end within a step.
-    seconds = 6 * math.ceil(max(60, args.step_seconds + 2 * PLAYER_BUFFER_SECONDS) / 6)
+    longest = max(args.step_seconds, args.calibrate_seconds)
+    seconds = 6 * math.ceil(max(60, longest + 2 * PLAYER_BUFFER_SECONDS) / 6)
     load_at_start = os.getloadavg()
     report: dict[str, dict] = {}
     try:
@@ -953,26 +965,33 @@ def main() -> None:
         shutil.rmtree(media, ignore_errors=True)
         shutil.rmtree(INSTANCE_DIR, ignore_errors=True)
     print_report(report, args)
-    path = common.write_results("capacity", {
+    path = save(report, args, load_at_start)
+    print(f"results written to {path.relative_to(common.ROOT)}")
+
+
+def save(report: dict[str, dict], args: argparse.Namespace,
+         load_at_start: tuple[float, float, float]) -> Path:
+    return common.write_results("capacity", {
         "benchmark": "capacity",
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": "python -m bench.capacity",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(),
-                    "load_average_at_start": [round(v, 2) for v in load_at_start]},
+                    "load_average_at_start": [round(v, 2) for v in load_at_start],
+                    "load_average_at_end": [round(v, 2) for v in os.getloadavg()]},
         "gunicorn": {"workers": common.GUNICORN_WORKERS, "threads": common.GUNICORN_THREADS,
                      "worker_class": "gthread"},
         "storage": args.storage,
         "load": {"step_seconds": args.step_seconds, "min_connections": args.connections,
+                 "calibrate_seconds": args.calibrate_seconds if args.calibrate else None,
                  "wrk_threads": args.wrk_threads, "module_minutes": args.module_minutes,
                  "quiz_every_modules": args.quiz_every,
                  "per_learner_rps": mix_per_learner(args.module_minutes * 60,
                                                     args.quiz_every)},
         "pass_rule": f"no errors and p99 latency + p99 lateness <= {P99_LIMIT_MS:.0f} ms",
-        "target": "largest_passing >= 10000 on postgresql with media on s3",
+        "target": f"largest_passing >= {TARGET_LEARNERS} on postgresql with media on s3",
         "backends": report,
     })
-    print(f"results written to {path.relative_to(common.ROOT)}")
 
 
 def print_report(report: dict[str, dict], args: argparse.Namespace) -> None:
