@@ -13,8 +13,9 @@ the server does, and the script also measures how late each request left against
 schedule (a saturated server shows up as lateness, not as a politely lower rate). wrk rather
 than Locust because the load generator shares the two cores with the server: wrk's C event
 loop with a small Lua script costs about 0.2 ms of CPU per request here (the `wrk cores`
-column), where Locust runs every simulated user in Python at several times that. wrk's Lua hooks do not say which connection asks, so the script keeps one
-schedule per wrk thread and hands each request to whichever connection is free next.
+column), where Locust runs every simulated user in Python at several times that. wrk's
+Lua hooks do not say which connection asks, so the script keeps one schedule per wrk thread
+and hands each request to whichever connection is free next.
 
 What one learner sends (an app client with a bearer token, like bench.heartbeat's bearer row;
 `mix_per_learner` has the rates):
@@ -501,7 +502,8 @@ def plan_step(world: World, learners: int, index: int, mix: dict[str, float], se
                         in zip(session_ids, watching)]),
         starters=_pack([(token,) for _, token, _ in
                         world.learners[learners:learners + starters]]),
-        takers=_pack(attempts), mix=mix, seconds=seconds, prepare_seconds=round(time.monotonic() - began, 1))
+        takers=_pack(attempts), mix=mix, seconds=seconds,
+        prepare_seconds=round(time.monotonic() - began, 1))
 
 
 def lua_script(world: World, plan: StepPlan, args: argparse.Namespace) -> str:
