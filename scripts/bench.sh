@@ -7,6 +7,7 @@ bash scripts/setup.sh
 .venv/bin/python -m bench.transcode
 .venv/bin/python -m bench.heartbeat
 .venv/bin/python -m bench.ceiling
+.venv/bin/python -m bench.capacity
 .venv/bin/python -m bench.certificates
 .venv/bin/python -m bench.verification
 .venv/bin/python -m bench.eligibility
