@@ -94,7 +94,7 @@ class Topology:
 
 def _answers(process: Process) -> bool:
     try:
-        return requests.get(process.base_url + "/login", timeout=5).status_code == 200
+        return requests.get(process.base_url + "/healthz", timeout=5).status_code == 200
     except (requests.ConnectionError, requests.Timeout):  # bound, still importing the app
         return False
 
