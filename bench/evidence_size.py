@@ -15,14 +15,17 @@ a scratch database is created and dropped). Writes bench/results/evidence_size.j
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
+import shutil
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 INSTANCE_DIR = tempfile.mkdtemp(prefix="alur-bench-evidence-")
+atexit.register(shutil.rmtree, INSTANCE_DIR, True)  # 600 segment files per run
 os.environ["ALUR_INSTANCE_DIR"] = INSTANCE_DIR
 
 from flask import Flask  # noqa: E402
