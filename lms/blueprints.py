@@ -26,10 +26,11 @@ from lms.preferences.views import bp as preferences_bp
 from lms.programme.views import bp as programme_bp
 from lms.reviews.views import bp as reviews_bp
 from lms.verification.views import bp as verification_admin_bp
+from lms.web.health import bp as health_bp
 
 BLUEPRINTS = (accounts_bp, learning_bp, admin_bp, api_bp,
               certificates_bp, certificates_admin_bp, reviews_bp, assessments_bp, grading_bp,
               attempt_grants_bp, accommodations_bp, preferences_bp, incentives_admin_bp,
               outbox_admin_bp, authoring_bp, pacing_bp, media_gate_bp, catalog_bp, media_bp,
               studio_bp, codes_bp, course_review_bp, studio_analytics_bp, verification_admin_bp,
-              programme_bp)
+              programme_bp, health_bp)

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from lms.extensions import task_queue
 from lms.outbox import worker as outbox_worker
+from lms.partitions import tasks as partition_tasks  # noqa: F401 (its periodic job runs here)
 
 
 @click.command("worker")

@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from lms.partitions import evidence as evidence_partitions
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -88,6 +90,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The evidence table's monthly partitions are not in the models (lms.partitions).
+    conf_args.setdefault("include_name", evidence_partitions.include_name)
 
     connectable = get_engine()
 

@@ -57,6 +57,13 @@ def s3_bucket(s3_endpoint: str) -> str:
     return name
 
 
+def s3_settings(s3_endpoint: str, s3_bucket: str) -> dict[str, object]:
+    """An app's configuration for storing media in the test bucket."""
+    return {"S3_BUCKET": s3_bucket, "S3_ENDPOINT_URL": s3_endpoint, "S3_PATH_STYLE": True,
+            "S3_ACCESS_KEY_ID": S3_ACCESS_KEY, "S3_SECRET_ACCESS_KEY": S3_SECRET_KEY,
+            "S3_REGION": S3_REGION}
+
+
 @pytest.fixture
 def s3_storage(s3_endpoint: str, s3_bucket: str) -> S3Storage:
     return S3Storage(

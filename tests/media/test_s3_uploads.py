@@ -8,15 +8,13 @@ import pytest
 import requests
 
 from lms.media.models import AssetStatus
-from tests.integration.conftest import S3_ACCESS_KEY, S3_REGION, S3_SECRET_KEY
+from tests.integration.conftest import S3_ACCESS_KEY, S3_REGION, S3_SECRET_KEY, s3_settings
 from tests.media.conftest import assets
 
 
 @pytest.fixture
 def s3(app, s3_endpoint, s3_bucket):
-    app.config.update(S3_BUCKET=s3_bucket, S3_ENDPOINT_URL=s3_endpoint, S3_PATH_STYLE=True,
-                      S3_ACCESS_KEY_ID=S3_ACCESS_KEY, S3_SECRET_ACCESS_KEY=S3_SECRET_KEY,
-                      S3_REGION=S3_REGION)
+    app.config.update(s3_settings(s3_endpoint, s3_bucket))
     app.extensions.pop("alur.media.storage", None)
     client = boto3.client("s3", endpoint_url=s3_endpoint, region_name=S3_REGION,
                           aws_access_key_id=S3_ACCESS_KEY, aws_secret_access_key=S3_SECRET_KEY)
