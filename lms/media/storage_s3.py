@@ -8,6 +8,7 @@ app's processes never carry those bytes.
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -54,6 +55,9 @@ class S3Storage(Storage):
 
     TRANSFER = _transfer_config()
     UPLOAD_DIR_WORKERS = 8  # HLS output is hundreds of small files; latency dominates.
+    #: Presigned URLs kept for handing out again (see `presigned_get`); beyond this many, the
+    #: oldest are dropped all at once.
+    PRESIGNED_KEPT = 4096
 
     def __init__(
         self,
@@ -80,6 +84,7 @@ class S3Storage(Storage):
             aws_secret_access_key=secret_key or None,
             config=config,
         )
+        self._presigned: dict[tuple[str, int], tuple[str, float]] = {}
 
     @staticmethod
     def _is_missing(error: ClientError) -> bool:
@@ -192,10 +197,22 @@ class S3Storage(Storage):
             return list(pool.map(upload, files))
 
     def presigned_get(self, key: str, expires: int = 300) -> str | None:
+        """A URL that fetches `key` for `expires` seconds, or for at least half of that: a URL
+        is handed out again while half its lifetime is left. Every learner of a video fetches
+        the same segments, and signing one costs a quarter of a segment request's CPU (botocore
+        resolves the endpoint and runs its event hooks for each)."""
         validate_key(key)
-        return self.client.generate_presigned_url(
+        now = time.monotonic()
+        kept = self._presigned.get((key, expires))
+        if kept is not None and kept[1] > now:
+            return kept[0]
+        url = self.client.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
         )
+        if len(self._presigned) >= self.PRESIGNED_KEPT:
+            self._presigned.clear()
+        self._presigned[(key, expires)] = (url, now + expires / 2)
+        return url
 
     def presigned_post(
         self, key: str, max_bytes: int, expires: int = 3600, content_type: str | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -258,6 +259,21 @@ def test_presigned_get_url_downloads_over_http(s3_storage: S3Storage) -> None:
     assert response.content == b"\x47" * 376
     ranged = requests.get(url, headers={"Range": "bytes=0-187"}, timeout=10)
     assert ranged.status_code == 206 and len(ranged.content) == 188
+
+
+def test_a_presigned_url_is_handed_out_again_while_half_its_lifetime_is_left(
+        s3_storage: S3Storage) -> None:
+    """Every learner of a video fetches the same segments: one signature serves them all, and
+    no URL handed out has less than half its lifetime left."""
+    key = "videos/1/hls/240p/seg_00004.ts"
+    s3_storage.save(key, io.BytesIO(b"\x47" * 188), "video/mp2t")
+    first = s3_storage.presigned_get(key, expires=2)
+    assert s3_storage.presigned_get(key, expires=2) == first
+    assert s3_storage.presigned_get(key, expires=60) != first  # another lifetime, its own URL
+    time.sleep(1.2)  # past half of 2 s (and into another second of the signing date)
+    renewed = s3_storage.presigned_get(key, expires=2)
+    assert renewed != first
+    assert requests.get(renewed, timeout=10).content == b"\x47" * 188
 
 
 def test_presigned_post_lets_a_browser_upload_directly(s3_storage: S3Storage) -> None:
