@@ -46,8 +46,8 @@ def sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """Foreign keys and WAL on SQLite, so the embedded default behaves like production.
 
     `synchronous=NORMAL`: in WAL mode a commit is written to the log before it returns but not
-    fsynced, so an acknowledged heartbeat survives a killed process (not a power cut); FULL's
-    fsync per commit halved the heartbeat rate of the single-box default."""
+    fsynced, so an acknowledged heartbeat survives a killed process (not a power cut), without
+    FULL's fsync on every commit."""
     if not _is_sqlite(dbapi_connection):
         return
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see below) instead of pysqlite.
